@@ -1,0 +1,63 @@
+# The project's verbs. `make run` and `make test` are all a fresh machine needs.
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+PG_URL ?= postgres://postgres@127.0.0.1:5432/tandem
+DEV := DEBUG=1
+
+.PHONY: install run seed test test-postgres check lint format typecheck migrations-check browser-deps eval-analyser bench
+
+$(VENV)/.installed: pyproject.toml constraints.txt
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -c constraints.txt -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed
+
+## run: the app with demo data on SQLite at http://127.0.0.1:$(PORT)
+run: install
+	$(DEV) $(PY) manage.py migrate --noinput -v0
+	$(DEV) $(PY) manage.py seed_demo
+	@echo "\nTandem is at http://127.0.0.1:$(PORT)/ — sign in with a demo login above.\n"
+	$(DEV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+seed: install
+	$(DEV) $(PY) manage.py seed_demo --reset
+
+## browser-deps: Debian's Chromium for the Playwright tests (never `playwright install`)
+browser-deps:
+	@test -x /usr/bin/chromium || { \
+		echo "Installing Debian's chromium for the browser tests…"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+## test: the whole suite (SQLite)
+test: install browser-deps
+	$(PY) -m pytest
+
+## test-postgres: the whole suite against PostgreSQL ($(PG_URL))
+test-postgres: install browser-deps
+	DATABASE_URL=$(PG_URL) $(PY) -m pytest
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+typecheck: install
+	$(DEV) $(VENV)/bin/mypy
+
+migrations-check: install
+	$(DEV) $(PY) manage.py makemigrations --check --dry-run
+
+## check: lint, types, migrations, then the tests
+check: lint typecheck migrations-check test
+
+eval-analyser: install
+	$(PY) scripts/eval_analyser.py
+
+bench: install
+	$(PY) benchmarks/bench_analyser.py

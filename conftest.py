@@ -1,0 +1,107 @@
+"""The shared cast: a coach, a coachee, a sponsor, a programme admin and an outsider,
+tied by one coaching engagement in an organisation — plus factories for the rest."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import factory
+import pytest
+from django.utils import timezone
+
+from tandem.accounts.models import Membership, Organisation, User
+from tandem.engagements.models import Engagement
+
+PASSWORD = "correct horse battery staple"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"person{n}@example.org")
+    full_name = factory.Faker("name")
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def _save(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+
+    name = factory.Sequence(lambda n: f"Organisation {n}")
+    slug = factory.Sequence(lambda n: f"org-{n}")
+
+
+def member(user: User, org: Organisation, role: str = Membership.Role.MEMBER) -> User:
+    Membership.objects.create(user=user, organisation=org, role=role)
+    return user
+
+
+@pytest.fixture
+def organisation(db) -> Organisation:
+    return OrganisationFactory.create()
+
+
+@pytest.fixture
+def coach(organisation) -> User:
+    return member(UserFactory.create(full_name="Casey Coach"), organisation)
+
+
+@pytest.fixture
+def coachee(organisation) -> User:
+    return member(UserFactory.create(full_name="Lee Leader"), organisation)
+
+
+@pytest.fixture
+def sponsor(organisation) -> User:
+    return member(UserFactory.create(full_name="Sam Sponsor"), organisation)
+
+
+@pytest.fixture
+def programme_admin(organisation) -> User:
+    return member(
+        UserFactory.create(full_name="Hana HR"), organisation, Membership.Role.PROGRAMME_ADMIN
+    )
+
+
+@pytest.fixture
+def outsider(db) -> User:
+    """Signed in, a member of another organisation, no part in our engagement."""
+    other = OrganisationFactory.create()
+    return member(
+        UserFactory.create(full_name="Otto Outsider"), other, Membership.Role.PROGRAMME_ADMIN
+    )
+
+
+@pytest.fixture
+def engagement(organisation, coach, coachee, sponsor, programme_admin) -> Engagement:
+    start = timezone.localdate() - dt.timedelta(days=30)
+    return Engagement.objects.create(
+        organisation=organisation,
+        kind=Engagement.Kind.COACHING,
+        coach=coach,
+        coachee=coachee,
+        sponsor=sponsor,
+        status=Engagement.Status.ACTIVE,
+        start_date=start,
+        end_date=start + dt.timedelta(days=120),
+        planned_sessions=8,
+    )
+
+
+@pytest.fixture
+def cast(coach, coachee, sponsor, programme_admin, outsider) -> dict[str, User | None]:
+    return {
+        "anonymous": None,
+        "outsider": outsider,
+        "coachee": coachee,
+        "coach": coach,
+        "sponsor": sponsor,
+        "programme_admin": programme_admin,
+    }

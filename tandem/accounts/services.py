@@ -1,0 +1,96 @@
+"""Writes for people and their membership of an organisation."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.tokens import default_token_generator
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from tandem.accounts.models import Membership, Organisation, User
+from tandem.core.policy import admin_organisation_ids
+
+
+def _require_admin(actor: User, organisation: Organisation) -> None:
+    if organisation.pk not in admin_organisation_ids(actor):
+        raise PermissionDenied("Only a programme admin of this organisation manages its people.")
+
+
+def set_password_link(user: User, *, base_url: str) -> str:
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    token = default_token_generator.make_token(user)
+    path = reverse("password_reset_confirm", kwargs={"uidb64": uid, "token": token})
+    return f"{base_url.rstrip('/')}{path}"
+
+
+@transaction.atomic
+def membership_add(
+    *,
+    actor: User,
+    organisation: Organisation,
+    email: str,
+    full_name: str,
+    role: str,
+    base_url: str,
+) -> Membership:
+    """Add a person to the organisation; someone new gets an email to set a password."""
+    _require_admin(actor, organisation)
+    email = User.objects.normalize_email(email.strip()).lower()
+    if role not in Membership.Role.values:
+        raise ValidationError({"role": "Choose member or programme admin."})
+    user = User.objects.filter(email=email).first()
+    created = user is None
+    if user is None:
+        if not full_name.strip():
+            raise ValidationError({"full_name": "Give the person's name as colleagues know it."})
+        user = User(email=email, full_name=full_name.strip())
+        user.set_unusable_password()
+        user.full_clean()
+        user.save()
+    elif Membership.objects.filter(user=user, organisation=organisation).exists():
+        raise ValidationError({"email": f"{user} is already a member of {organisation}."})
+    membership = Membership(user=user, organisation=organisation, role=role)
+    membership.full_clean()
+    membership.save()
+    if created:
+        link = set_password_link(user, base_url=base_url)
+        transaction.on_commit(
+            lambda: send_mail(
+                subject=f"You have been added to {organisation} on {settings.SITE_NAME}",
+                message=(
+                    f"Hello {user.get_short_name()},\n\n{actor} added you to {organisation} on "
+                    f"{settings.SITE_NAME}, where your coaching takes place.\n\n"
+                    f"Choose your password here:\n{link}\n\n"
+                    "What you write in coaching is confidential: your sponsor and HR see "
+                    "only what you agree to share."
+                ),
+                from_email=None,
+                recipient_list=[user.email],
+            )
+        )
+    return membership
+
+
+@transaction.atomic
+def membership_set_role(*, actor: User, membership: Membership, role: str) -> Membership:
+    _require_admin(actor, membership.organisation)
+    if role not in Membership.Role.values:
+        raise ValidationError({"role": "Choose member or programme admin."})
+    admins = Membership.objects.select_for_update().filter(
+        organisation=membership.organisation, role=Membership.Role.PROGRAMME_ADMIN
+    )
+    if (
+        membership.role == Membership.Role.PROGRAMME_ADMIN
+        and role != Membership.Role.PROGRAMME_ADMIN
+        and admins.count() == 1
+    ):
+        raise ValidationError(
+            {"role": "An organisation needs at least one programme admin: appoint another first."}
+        )
+    membership.role = role
+    membership.save(update_fields=["role", "updated_at"])
+    return membership

@@ -1,0 +1,73 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from tandem.accounts import services
+from tandem.accounts.forms import AddPersonForm, RoleForm
+from tandem.accounts.selectors import members_of, membership_get, organisation_get_for_admin
+from tandem.core.forms import run_service, run_service_or_flash
+from tandem.core.http import AuthedRequest
+
+
+@login_required
+def people(request: AuthedRequest, slug: str) -> HttpResponse:
+    """The programme admin's list of people, with a form to add someone."""
+    organisation = organisation_get_for_admin(user=request.user, slug=slug)
+    form = AddPersonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        added = run_service(
+            form,
+            lambda: services.membership_add(
+                actor=request.user,
+                organisation=organisation,
+                base_url=request.build_absolute_uri("/"),
+                **form.cleaned_data,
+            ),
+        )
+        if added is not None:
+            messages.success(
+                request,
+                f"{added.user} added. "
+                + (
+                    "They were emailed a link to choose a password."
+                    if not added.user.has_usable_password()
+                    else ""
+                ),
+            )
+            return redirect("people", slug=organisation.slug)
+    return render(
+        request,
+        "accounts/people.html",
+        {
+            "organisation": organisation,
+            "members": members_of(organisation=organisation),
+            "form": form,
+            "roles": RoleForm.base_fields["role"].choices,  # type: ignore[attr-defined]
+        },
+        status=422 if form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def member_role(request: AuthedRequest, slug: str, pk: str) -> HttpResponse:
+    organisation = organisation_get_for_admin(user=request.user, slug=slug)
+    membership = membership_get(organisation=organisation, pk=pk)
+    form = RoleForm(request.POST)
+    updated = None
+    if form.is_valid():
+        updated = run_service_or_flash(
+            request,
+            lambda: services.membership_set_role(
+                actor=request.user, membership=membership, role=form.cleaned_data["role"]
+            ),
+        )
+    if updated is not None:
+        messages.success(
+            request, f"{membership.user} is now {membership.get_role_display().lower()}."
+        )
+    return redirect("people", slug=organisation.slug)

@@ -1,0 +1,77 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from tandem.action_items.models import ActionItem, CheckIn
+from tandem.core.forms import DateInput, VersionField
+from tandem.engagements.models import BehaviouralTarget, Engagement
+
+
+class ActionForm(forms.Form):
+    title = forms.CharField(
+        label="Action",
+        max_length=500,
+        widget=forms.TextInput(attrs={"placeholder": "A concrete next step"}),
+    )
+    owner = forms.ChoiceField(label="Who")
+    due_date = forms.DateField(label="By", required=False, widget=DateInput)
+    topic = forms.UUIDField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, engagement: Engagement, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.engagement = engagement
+        self.fields["owner"].choices = [  # type: ignore[attr-defined]
+            (str(engagement.coachee_id), str(engagement.coachee)),
+            (str(engagement.coach_id), str(engagement.coach)),
+        ]
+        self.fields["owner"].initial = str(engagement.coachee_id)
+
+    def owner_user(self) -> Any:
+        owner_id = self.cleaned_data["owner"]
+        return next(
+            u for u in (self.engagement.coachee, self.engagement.coach) if str(u.pk) == owner_id
+        )
+
+
+class ActionUpdateForm(forms.Form):
+    evidence = forms.CharField(
+        label="Evidence / progress",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    status = forms.ChoiceField(choices=ActionItem.Status.choices)
+    version = VersionField()
+
+
+class CheckInForm(forms.Form):
+    outcome = forms.ChoiceField(choices=CheckIn.Outcome.choices, widget=forms.RadioSelect)
+    what_happened = forms.CharField(
+        label="What happened", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    learned = forms.CharField(
+        label="What I learned", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class ReflectionForm(forms.Form):
+    target = forms.ModelChoiceField(
+        queryset=BehaviouralTarget.objects.none(), required=False, label="Linked target"
+    )
+    situation = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}))
+    what_i_did = forms.CharField(label="What I did", widget=forms.Textarea(attrs={"rows": 2}))
+    what_happened = forms.CharField(label="What happened", widget=forms.Textarea(attrs={"rows": 2}))
+    what_i_learned = forms.CharField(
+        label="What I learned", widget=forms.Textarea(attrs={"rows": 2})
+    )
+    share_with_coach = forms.BooleanField(
+        required=False,
+        label="Share with my coach",
+        help_text="Otherwise only you can read it.",
+    )
+    version = VersionField()
+
+    def __init__(self, *args: Any, engagement: Engagement, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["target"].queryset = engagement.targets.all()  # type: ignore[attr-defined]

@@ -1,0 +1,191 @@
+"""Writes for actions, accountability check-ins and reflections."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from tandem.accounts.models import User
+from tandem.action_items.models import ActionItem, CheckIn, Reflection
+from tandem.action_items.selectors import _accountability_queryset
+from tandem.coaching_sessions.models import AgendaTopic, CoachingSession
+from tandem.core.policy import Perm, engagement_require
+from tandem.core.services import locked, validated_save
+from tandem.core.versioning import bump_version
+from tandem.engagements.models import BehaviouralTarget, Engagement
+
+
+def _check_owner(engagement: Engagement, owner: User) -> None:
+    if owner.pk not in {engagement.coach_id, engagement.coachee_id}:
+        raise ValidationError({"owner": "An action belongs to the coachee or the coach."})
+
+
+@transaction.atomic
+def action_create(
+    *,
+    actor: User,
+    engagement: Engagement,
+    title: str,
+    owner: User,
+    due_date: dt.date | None,
+    session: CoachingSession | None = None,
+    topic: AgendaTopic | None = None,
+) -> ActionItem:
+    """An action from a session's Will step, or one the coachee sets themselves between
+    sessions. It stays open, and comes back at every session, until it is resolved."""
+    engagement_require(actor, Perm.EDIT_SESSION_CONTENT, engagement)
+    if session is not None and session.engagement_id != engagement.pk:
+        raise ValidationError("That session belongs to another engagement.")
+    if session is not None and not session.is_planned:
+        raise ValidationError("This session is closed; add the action between sessions instead.")
+    if topic is not None and topic.session_id != getattr(session, "pk", None):
+        raise ValidationError({"topic": "That topic is not on this session's agenda."})
+    _check_owner(engagement, owner)
+    if not title.strip():
+        raise ValidationError({"title": "Say what will be done, as a concrete step."})
+    if due_date is not None and due_date < timezone.localdate():
+        raise ValidationError({"due_date": "The due date is in the past; choose today or later."})
+    return validated_save(
+        ActionItem(
+            engagement=engagement,
+            session=session,
+            topic=topic,
+            title=title.strip(),
+            owner=owner,
+            due_date=due_date,
+        )
+    )
+
+
+@transaction.atomic
+def action_update(
+    *,
+    actor: User,
+    action: ActionItem,
+    evidence: str,
+    status: str,
+    expected_version: int | None,
+) -> ActionItem:
+    """Between sessions: note evidence of practice, mark done or drop."""
+    action = locked(action)
+    engagement_require(actor, Perm.EDIT_SESSION_CONTENT, action.engagement)
+    if status not in ActionItem.Status.values:
+        raise ValidationError({"status": "Choose open, done or dropped."})
+    bump_version(action, expected=expected_version)
+    action.evidence = evidence.strip()
+    if status != action.status:
+        action.completed_at = timezone.now() if status == ActionItem.Status.DONE else None
+    action.status = status
+    return validated_save(action)
+
+
+@transaction.atomic
+def checkin_record(
+    *,
+    actor: User,
+    session: CoachingSession,
+    action: ActionItem,
+    outcome: str,
+    what_happened: str = "",
+    learned: str = "",
+) -> CheckIn:
+    """Accountability for one action in the session that follows it.
+
+    Done closes the action; partly or not done leaves it open, so it comes back next time
+    by itself. Recording again in the same session corrects the earlier answer.
+    """
+    session = locked(session)
+    engagement_require(actor, Perm.EDIT_SESSION_CONTENT, session.engagement)
+    if not session.is_planned:
+        raise ValidationError("This session is closed; its accountability is on record.")
+    if not _accountability_queryset(session).filter(pk=action.pk).exists():
+        raise ValidationError("That action is not due for accountability in this session.")
+    if outcome not in CheckIn.Outcome.values:
+        raise ValidationError({"outcome": "Choose done, partly done or not done."})
+    if outcome != CheckIn.Outcome.DONE and not (what_happened.strip() or learned.strip()):
+        raise ValidationError(
+            {"what_happened": "Say briefly what happened: it is what the session works with."}
+        )
+    checkin = CheckIn.objects.filter(session=session, action=action).first() or CheckIn(
+        session=session, action=action
+    )
+    checkin.outcome = outcome
+    checkin.what_happened = what_happened.strip()
+    checkin.learned = learned.strip()
+    checkin.recorded_by = actor
+    validated_save(checkin)
+    action = locked(action)
+    if outcome == CheckIn.Outcome.DONE:
+        action.status = ActionItem.Status.DONE
+        action.completed_at = action.completed_at or timezone.now()
+    else:
+        action.status = ActionItem.Status.OPEN
+        action.completed_at = None
+    action.version += 1
+    action.save()
+    return checkin
+
+
+REFLECTION_FIELDS = ("situation", "what_i_did", "what_happened", "what_i_learned")
+
+
+def _check_target(engagement: Engagement, target: BehaviouralTarget | None) -> None:
+    if target is not None and target.engagement_id != engagement.pk:
+        raise ValidationError({"target": "That target belongs to another engagement."})
+
+
+@transaction.atomic
+def reflection_create(
+    *,
+    actor: User,
+    engagement: Engagement,
+    situation: str,
+    what_i_did: str,
+    what_happened: str,
+    what_i_learned: str,
+    target: BehaviouralTarget | None = None,
+    share_with_coach: bool = False,
+) -> Reflection:
+    engagement_require(actor, Perm.WRITE_REFLECTIONS, engagement)
+    _check_target(engagement, target)
+    reflection = Reflection(
+        engagement=engagement,
+        author=actor,
+        target=target,
+        situation=situation.strip(),
+        what_i_did=what_i_did.strip(),
+        what_happened=what_happened.strip(),
+        what_i_learned=what_i_learned.strip(),
+        shared_with_coach=share_with_coach,
+        shared_at=timezone.now() if share_with_coach else None,
+    )
+    return validated_save(reflection)
+
+
+@transaction.atomic
+def reflection_update(
+    *,
+    actor: User,
+    reflection: Reflection,
+    expected_version: int | None,
+    target: BehaviouralTarget | None,
+    share_with_coach: bool,
+    **texts: str,
+) -> Reflection:
+    reflection = locked(reflection)
+    if reflection.author_id != actor.pk:
+        raise PermissionDenied("Only the author can change a reflection.")
+    _check_target(reflection.engagement, target)
+    bump_version(reflection, expected=expected_version)
+    for name in REFLECTION_FIELDS:
+        setattr(reflection, name, texts[name].strip())
+    reflection.target = target
+    if share_with_coach and not reflection.shared_with_coach:
+        reflection.shared_at = timezone.now()
+    elif not share_with_coach:
+        reflection.shared_at = None
+    reflection.shared_with_coach = share_with_coach
+    return validated_save(reflection)

@@ -1,0 +1,111 @@
+from __future__ import annotations
+
+from django import forms
+
+from tandem.core.forms import DateTimeInput, VersionField
+
+
+class PlanSessionsForm(forms.Form):
+    first_at = forms.DateTimeField(label="First session", widget=DateTimeInput)
+    count = forms.IntegerField(label="How many", min_value=1, max_value=12, initial=6)
+    cadence_days = forms.IntegerField(label="Every (days)", min_value=7, max_value=35)
+    duration_minutes = forms.IntegerField(label="Minutes", min_value=15, max_value=180)
+
+
+class RescheduleForm(forms.Form):
+    scheduled_at = forms.DateTimeField(label="Date and time", widget=DateTimeInput)
+    duration_minutes = forms.IntegerField(label="Minutes", min_value=15, max_value=180)
+    version = VersionField()
+
+
+class MarkForm(forms.Form):
+    status = forms.ChoiceField(choices=[("cancelled", "Cancelled"), ("no_show", "No-show")])
+
+
+class TopicForm(forms.Form):
+    title = forms.CharField(
+        label="Topic",
+        max_length=300,
+        widget=forms.TextInput(attrs={"placeholder": "What do you want to work on?"}),
+    )
+
+
+class GrowForm(forms.Form):
+    goal = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="What do you want from this conversation?",
+    )
+    reality = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="What is happening now? What have you tried?",
+    )
+    will = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="What will you do, and when?",
+    )
+    version = VersionField()
+
+
+class OptionForm(forms.Form):
+    description = forms.CharField(
+        label="Option",
+        max_length=500,
+        widget=forms.TextInput(attrs={"placeholder": "Another option…"}),
+    )
+    pros = forms.CharField(
+        required=False, max_length=500, widget=forms.TextInput(attrs={"placeholder": "Pros"})
+    )
+    cons = forms.CharField(
+        required=False, max_length=500, widget=forms.TextInput(attrs={"placeholder": "Cons"})
+    )
+
+
+class CommitForm(forms.Form):
+    rating = forms.IntegerField(
+        label="Commitment (1–10)",
+        min_value=1,
+        max_value=10,
+        widget=forms.NumberInput(attrs={"min": 1, "max": 10}),
+        error_messages={
+            "required": "Rate your commitment from 1 to 10.",
+            "min_value": "Rate your commitment from 1 to 10.",
+            "max_value": "Rate your commitment from 1 to 10.",
+        },
+    )
+
+
+class RevisitForm(forms.Form):
+    goal = forms.CharField(label="Revised goal", widget=forms.Textarea(attrs={"rows": 2}))
+    version = VersionField()
+
+
+class CloseForm(forms.Form):
+    summary = forms.CharField(
+        label="Shared summary",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Both of you see this: what you explored, what was agreed.",
+    )
+    no_action = forms.BooleanField(label="No action this time", required=False)
+    no_action_reason = forms.CharField(label="Why no action", required=False, max_length=500)
+    version = VersionField()
+
+
+class SummaryForm(forms.Form):
+    summary = forms.CharField(
+        label="Shared summary", required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    version = VersionField()
+
+
+class PrivateNoteForm(forms.Form):
+    body = forms.CharField(
+        label="Private note",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text="Only you can read this — not the coachee, not the sponsor, not HR.",
+    )
+    version = VersionField()

@@ -1,0 +1,138 @@
+"""Permission-checked reads of sessions, their agenda and GROW notes."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from django.db.models import Avg, Count, Prefetch, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from tandem.accounts.models import User
+from tandem.action_items.models import ActionItem
+from tandem.coaching_sessions.models import (
+    AgendaTopic,
+    CoachingSession,
+    GrowOption,
+    PrivateNote,
+)
+from tandem.core.policy import Perm, engagement_can, engagement_require, engagements_visible_to
+from tandem.engagements.models import Engagement
+from tandem.engagements.selectors import Progress
+
+Status = CoachingSession.Status
+
+
+def sessions_for(*, user: User, engagement: Engagement) -> QuerySet[CoachingSession]:
+    """Dates and status are visible to every participant; content is not loaded here."""
+    engagement_require(user, Perm.VIEW_ENGAGEMENT, engagement)
+    return engagement.sessions.annotate(topic_count=Count("topics")).order_by("scheduled_at")
+
+
+def session_get_for(
+    *, user: User, pk: UUID | str, perm: Perm = Perm.VIEW_SESSION_CONTENT
+) -> CoachingSession:
+    session = (
+        CoachingSession.objects.filter(pk=pk, engagement__in=engagements_visible_to(user))
+        .select_related("engagement__coach", "engagement__coachee", "engagement__sponsor")
+        .first()
+    )
+    if session is None:
+        raise Http404("No such session.")
+    engagement_require(user, perm, session.engagement)
+    return session
+
+
+def session_number(session: CoachingSession) -> int:
+    """1-based position among the engagement's sessions that were not cancelled."""
+    return (
+        CoachingSession.objects.filter(
+            engagement_id=session.engagement_id, scheduled_at__lte=session.scheduled_at
+        )
+        .exclude(status=Status.CANCELLED)
+        .count()
+    )
+
+
+def session_topics(session: CoachingSession) -> QuerySet[AgendaTopic]:
+    return session.topics.select_related("added_by", "carried_from__session").prefetch_related(
+        Prefetch("options", queryset=GrowOption.objects.order_by("created_at")),
+        Prefetch("actions", queryset=ActionItem.objects.select_related("owner")),
+    )
+
+
+def topic_get_for(*, user: User, pk: UUID | str) -> AgendaTopic:
+    topic = (
+        AgendaTopic.objects.filter(pk=pk, session__engagement__in=engagements_visible_to(user))
+        .select_related("session__engagement")
+        .first()
+    )
+    if topic is None:
+        raise Http404("No such topic.")
+    engagement_require(user, Perm.VIEW_SESSION_CONTENT, topic.session.engagement)
+    return topic
+
+
+def option_get_for(*, user: User, pk: UUID | str) -> GrowOption:
+    option = (
+        GrowOption.objects.filter(
+            pk=pk, topic__session__engagement__in=engagements_visible_to(user)
+        )
+        .select_related("topic__session__engagement")
+        .first()
+    )
+    if option is None:
+        raise Http404("No such option.")
+    engagement_require(user, Perm.VIEW_SESSION_CONTENT, option.topic.session.engagement)
+    return option
+
+
+def private_note_for(*, user: User, session: CoachingSession) -> PrivateNote | None:
+    """Only ever the caller's own note: nobody reads another person's private note."""
+    engagement_require(user, Perm.WRITE_PRIVATE_NOTES, session.engagement)
+    return PrivateNote.objects.filter(session=session, author=user).first()
+
+
+def next_session(engagement: Engagement) -> CoachingSession | None:
+    return (
+        engagement.sessions.filter(status=Status.PLANNED, scheduled_at__gte=timezone.now())
+        .order_by("scheduled_at")
+        .first()
+    )
+
+
+def current_session(engagement: Engagement) -> CoachingSession | None:
+    """The earliest session still planned: the one to run (or prepare) now."""
+    return engagement.sessions.filter(status=Status.PLANNED).order_by("scheduled_at").first()
+
+
+def engagement_progress(*, user: User, engagement: Engagement) -> Progress:
+    """Session counts every participant may see; actions and commitment only those who may
+    see session content (a sponsor learns nothing from how actions are going)."""
+    engagement_require(user, Perm.VIEW_ENGAGEMENT, engagement)
+    counts = engagement.sessions.aggregate(
+        held=Count("id", filter=Q(status=Status.HELD)),
+        planned=Count("id", filter=Q(status__in=[Status.HELD, Status.PLANNED])),
+    )
+    actions = {"total": 0, "done": 0}
+    series: list[tuple[int, float]] = []
+    if engagement_can(user, Perm.VIEW_SESSION_CONTENT, engagement):
+        actions = engagement.actions.exclude(status=ActionItem.Status.DROPPED).aggregate(
+            total=Count("id"), done=Count("id", filter=Q(status=ActionItem.Status.DONE))
+        )
+        rows = (
+            engagement.sessions.filter(status=Status.HELD)
+            .annotate(mean=Avg("topics__commitment"))
+            .order_by("scheduled_at")
+            .values_list("mean", flat=True)
+        )
+        series = [(i, float(m)) for i, m in enumerate(rows, start=1) if m is not None]
+    upcoming = next_session(engagement)
+    return Progress(
+        sessions_held=counts["held"],
+        sessions_planned=counts["planned"],
+        actions_done=actions["done"],
+        actions_total=actions["total"],
+        commitment_by_session=series,
+        next_session_at=upcoming.scheduled_at if upcoming else None,
+    )

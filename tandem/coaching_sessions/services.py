@@ -1,0 +1,387 @@
+"""Writes for sessions: planning, the agenda, GROW notes, commitment, closing, private notes."""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from tandem.accounts.models import User
+from tandem.coaching_sessions.models import (
+    COMMITMENT_THRESHOLD,
+    AgendaTopic,
+    CoachingSession,
+    GrowOption,
+    PrivateNote,
+)
+from tandem.core.policy import Perm, engagement_require
+from tandem.core.services import locked, validated_save
+from tandem.core.versioning import bump_version
+from tandem.engagements.models import Engagement
+from tandem.engagements.services import COACHING_SESSIONS
+
+Status = CoachingSession.Status
+MAX_TOPICS = 6
+
+
+def _require_planned(session: CoachingSession) -> None:
+    if not session.is_planned:
+        raise ValidationError(
+            f"This session is {session.get_status_display().lower()}: its record is closed."
+        )
+
+
+def _live_sessions(engagement: Engagement) -> int:
+    return engagement.sessions.exclude(status=Status.CANCELLED).count()
+
+
+# --- planning ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def sessions_plan(
+    *,
+    actor: User,
+    engagement: Engagement,
+    first_at: dt.datetime,
+    count: int,
+    cadence_days: int | None = None,
+    duration_minutes: int | None = None,
+) -> list[CoachingSession]:
+    """Plan ``count`` sessions from ``first_at``, one every ``cadence_days`` (the engagement's
+    cadence by default). A coaching engagement holds at most 12 sessions in all."""
+    engagement = locked(engagement)
+    engagement_require(actor, Perm.SCHEDULE_SESSIONS, engagement)
+    if engagement.status in {Engagement.Status.COMPLETED, Engagement.Status.CANCELLED}:
+        raise ValidationError("This engagement has ended: no more sessions can be planned.")
+    cadence = cadence_days or engagement.cadence_days
+    minutes = duration_minutes or engagement.session_minutes
+    if count < 1:
+        raise ValidationError({"count": "Plan at least one session."})
+    if engagement.is_coaching:
+        room = COACHING_SESSIONS[1] - _live_sessions(engagement)
+        if count > room:
+            raise ValidationError(
+                {
+                    "count": f"A coaching engagement has at most {COACHING_SESSIONS[1]} sessions; "
+                    f"there is room for {max(room, 0)} more."
+                }
+            )
+        last_day = first_at.date() + dt.timedelta(days=cadence * (count - 1))
+        if engagement.end_date and last_day > engagement.end_date:
+            raise ValidationError(
+                {
+                    "count": f"The last of these sessions would fall on {last_day:%d %b %Y}, "
+                    f"after the engagement ends on {engagement.end_date:%d %b %Y}."
+                }
+            )
+    sessions = []
+    for index in range(count):
+        session = CoachingSession(
+            engagement=engagement,
+            scheduled_at=first_at + dt.timedelta(days=cadence * index),
+            duration_minutes=minutes,
+        )
+        sessions.append(validated_save(session))
+    _carry_pending_topics(engagement)
+    return sessions
+
+
+@transaction.atomic
+def session_reschedule(
+    *,
+    actor: User,
+    session: CoachingSession,
+    scheduled_at: dt.datetime,
+    duration_minutes: int,
+    expected_version: int | None,
+) -> CoachingSession:
+    session = locked(session)
+    engagement_require(actor, Perm.SCHEDULE_SESSIONS, session.engagement)
+    _require_planned(session)
+    bump_version(session, expected=expected_version)
+    session.scheduled_at = scheduled_at
+    session.duration_minutes = duration_minutes
+    return validated_save(session)
+
+
+@transaction.atomic
+def session_mark(*, actor: User, session: CoachingSession, status: str) -> CoachingSession:
+    """Cancel a planned session or record a no-show. (Held is ``session_close``.)"""
+    session = locked(session)
+    engagement_require(actor, Perm.SCHEDULE_SESSIONS, session.engagement)
+    if status not in {Status.CANCELLED, Status.NO_SHOW}:
+        raise ValidationError("Mark a session cancelled or no-show; close it to mark it held.")
+    _require_planned(session)
+    if status == Status.NO_SHOW and session.scheduled_at > timezone.now():
+        raise ValidationError("A session can only be a no-show once its time has come.")
+    session.status = status
+    session.closed_at = timezone.now()
+    session.version += 1
+    session.save()
+    # Its agenda waits for the next session.
+    session.topics.filter(status=AgendaTopic.Status.OPEN).update(status=AgendaTopic.Status.CARRIED)
+    _carry_pending_topics(session.engagement)
+    return session
+
+
+# --- agenda -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def agenda_topic_add(*, actor: User, session: CoachingSession, title: str) -> AgendaTopic:
+    """The coachee sets the agenda: the coach may add a topic once the coachee has added one."""
+    session = locked(session)
+    engagement = session.engagement
+    engagement_require(actor, Perm.EDIT_SESSION_CONTENT, engagement)
+    _require_planned(session)
+    title = title.strip()
+    if not title:
+        raise ValidationError({"title": "Name the topic you want to talk about."})
+    topics = session.topics.all()
+    if (
+        actor.pk != engagement.coachee_id
+        and not topics.filter(added_by_id=engagement.coachee_id).exists()
+    ):
+        raise ValidationError(
+            {
+                "title": f"{engagement.coachee.get_short_name()} sets the agenda first: you can "
+                "add a topic once they have added one."
+            }
+        )
+    if topics.count() >= MAX_TOPICS:
+        raise ValidationError(
+            {
+                "title": f"The agenda holds {MAX_TOPICS} topics at most; "
+                "a session rarely covers more."
+            }
+        )
+    position = (topics.aggregate(m=Max("position"))["m"] or 0) + 1
+    return validated_save(
+        AgendaTopic(session=session, title=title, added_by=actor, position=position)
+    )
+
+
+@transaction.atomic
+def agenda_topic_remove(*, actor: User, topic: AgendaTopic) -> None:
+    session = locked(topic.session)
+    engagement_require(actor, Perm.EDIT_SESSION_CONTENT, session.engagement)
+    _require_planned(session)
+    if topic.added_by_id != actor.pk:
+        raise PermissionDenied("Only the person who added a topic can remove it.")
+    if topic.goal or topic.reality or topic.will or topic.is_committed or topic.actions.exists():
+        raise ValidationError("This topic already has notes or actions; it cannot be removed.")
+    topic.delete()
+
+
+def _carry_pending_topics(engagement: Engagement) -> None:
+    """Copy topics marked 'carried' into the next planned session, once each."""
+    pending = AgendaTopic.objects.filter(
+        session__engagement=engagement,
+        status=AgendaTopic.Status.CARRIED,
+        carried_to__isnull=True,
+    ).select_related("session")
+    for topic in pending:
+        target = (
+            engagement.sessions.filter(
+                status=Status.PLANNED, scheduled_at__gt=topic.session.scheduled_at
+            )
+            .order_by("scheduled_at")
+            .first()
+        )
+        if target is None:
+            continue
+        position = (target.topics.aggregate(m=Max("position"))["m"] or 0) + 1
+        AgendaTopic(
+            session=target,
+            title=topic.title,
+            added_by=topic.added_by,
+            position=position,
+            carried_from=topic,
+            goal=topic.goal,
+            reality=topic.reality,
+        ).save()
+
+
+# --- GROW ---------------------------------------------------------------------------------
+
+
+def _editable_topic(actor: User, topic: AgendaTopic) -> AgendaTopic:
+    topic = locked(topic)
+    engagement_require(actor, Perm.EDIT_SESSION_CONTENT, topic.session.engagement)
+    _require_planned(topic.session)
+    return topic
+
+
+@transaction.atomic
+def grow_topic_update(
+    *,
+    actor: User,
+    topic: AgendaTopic,
+    goal: str,
+    reality: str,
+    will: str,
+    expected_version: int | None,
+) -> AgendaTopic:
+    """Save the Goal, Reality and Will notes; refuses to overwrite someone else's newer save."""
+    topic = _editable_topic(actor, topic)
+    bump_version(topic, expected=expected_version)
+    topic.goal, topic.reality, topic.will = goal.strip(), reality.strip(), will.strip()
+    return validated_save(topic)
+
+
+@transaction.atomic
+def grow_option_add(
+    *, actor: User, topic: AgendaTopic, description: str, pros: str = "", cons: str = ""
+) -> GrowOption:
+    topic = _editable_topic(actor, topic)
+    if not description.strip():
+        raise ValidationError({"description": "Describe the option in a few words."})
+    return validated_save(
+        GrowOption(
+            topic=topic, description=description.strip(), pros=pros.strip(), cons=cons.strip()
+        )
+    )
+
+
+@transaction.atomic
+def grow_option_set_chosen(*, actor: User, option: GrowOption, chosen: bool) -> GrowOption:
+    _editable_topic(actor, option.topic)
+    option.chosen = chosen
+    option.save(update_fields=["chosen", "updated_at"])
+    return option
+
+
+@transaction.atomic
+def grow_option_delete(*, actor: User, option: GrowOption) -> None:
+    _editable_topic(actor, option.topic)
+    option.delete()
+
+
+class CommitOutcome(StrEnum):
+    COMMITTED = "committed"
+    REVISIT_GOAL = "revisit_goal"
+
+
+@transaction.atomic
+def grow_topic_commit(*, actor: User, topic: AgendaTopic, rating: int) -> CommitOutcome:
+    """Record how committed the coachee is (1–10) to what they chose.
+
+    Below 8 the first time, nothing is committed: the low rating is recorded and the
+    coachee is asked to revisit the goal (a smaller goal usually earns a higher rating).
+    Once the goal was revisited, any rating is accepted — the coachee decides.
+    """
+    topic = _editable_topic(actor, topic)
+    if not 1 <= rating <= 10:
+        raise ValidationError({"rating": "Rate your commitment from 1 (not at all) to 10."})
+    if not topic.goal:
+        raise ValidationError({"rating": "Write down the goal for this topic before committing."})
+    if rating < COMMITMENT_THRESHOLD and topic.goal_revisited_at is None:
+        if topic.low_commitment is None:
+            topic.low_commitment = rating
+        topic.save(update_fields=["low_commitment", "updated_at"])
+        return CommitOutcome.REVISIT_GOAL
+    topic.commitment = rating
+    topic.committed_at = timezone.now()
+    topic.status = AgendaTopic.Status.COVERED
+    topic.save(update_fields=["commitment", "committed_at", "status", "updated_at"])
+    return CommitOutcome.COMMITTED
+
+
+@transaction.atomic
+def grow_topic_revisit_goal(
+    *, actor: User, topic: AgendaTopic, goal: str, expected_version: int | None
+) -> AgendaTopic:
+    """The coachee looked at the goal again after a low commitment (it may stay the same)."""
+    topic = _editable_topic(actor, topic)
+    if topic.low_commitment is None:
+        raise ValidationError("There is no low commitment to revisit.")
+    if not goal.strip():
+        raise ValidationError({"goal": "The goal cannot be empty."})
+    bump_version(topic, expected=expected_version)
+    topic.goal = goal.strip()
+    topic.goal_revisited_at = timezone.now()
+    return validated_save(topic)
+
+
+# --- closing ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def session_save_summary(
+    *, actor: User, session: CoachingSession, summary: str, expected_version: int | None
+) -> CoachingSession:
+    """The shared summary may be polished after the session too."""
+    session = locked(session)
+    engagement_require(actor, Perm.EDIT_SESSION_CONTENT, session.engagement)
+    bump_version(session, expected=expected_version)
+    session.summary = summary.strip()
+    return validated_save(session)
+
+
+@transaction.atomic
+def session_close(
+    *,
+    actor: User,
+    session: CoachingSession,
+    summary: str,
+    no_action: bool = False,
+    no_action_reason: str = "",
+    expected_version: int | None = None,
+) -> CoachingSession:
+    """Mark a session held. It needs accountability for every earlier open action, and at
+    least one new action or an explicit "no action". Topics not covered carry forward."""
+    from tandem.action_items.selectors import accountability_pending
+
+    session = locked(session)
+    engagement_require(actor, Perm.SCHEDULE_SESSIONS, session.engagement)
+    _require_planned(session)
+    if session.scheduled_at > timezone.now() + dt.timedelta(hours=12):
+        raise ValidationError(
+            f"This session is planned for {timezone.localtime(session.scheduled_at):%d %b %Y}: "
+            "it can be closed once it has taken place."
+        )
+    errors: dict[str, str] = {}
+    pending = accountability_pending(session)
+    if pending:
+        errors["__all__"] = (
+            f"{len(pending)} open action(s) from earlier sessions have no accountability yet: "
+            "record done, partly or not done for each before closing."
+        )
+    has_action = session.actions_created.exists()
+    if not has_action and not no_action:
+        errors["no_action"] = (
+            'Add at least one action, or tick "No action this time" and say why, to close.'
+        )
+    if errors:
+        raise ValidationError(errors)
+    bump_version(session, expected=expected_version)
+    session.summary = summary.strip()
+    session.no_action = no_action and not has_action
+    session.no_action_reason = no_action_reason.strip() if session.no_action else ""
+    session.status = Status.HELD
+    session.closed_at = timezone.now()
+    validated_save(session)
+    session.topics.filter(status=AgendaTopic.Status.OPEN, commitment__isnull=True).update(
+        status=AgendaTopic.Status.CARRIED
+    )
+    _carry_pending_topics(session.engagement)
+    return session
+
+
+@transaction.atomic
+def private_note_save(
+    *, actor: User, session: CoachingSession, body: str, expected_version: int | None
+) -> PrivateNote:
+    engagement_require(actor, Perm.WRITE_PRIVATE_NOTES, session.engagement)
+    note, created = PrivateNote.objects.select_for_update().get_or_create(
+        session=session, author=actor
+    )
+    if not created:
+        bump_version(note, expected=expected_version)
+    note.body = body.strip()
+    return validated_save(note)

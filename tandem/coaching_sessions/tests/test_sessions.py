@@ -1,0 +1,272 @@
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from tandem.action_items import services as actions
+from tandem.coaching_sessions import services
+from tandem.coaching_sessions.models import AgendaTopic, CoachingSession
+from tandem.coaching_sessions.selectors import private_note_for, session_get_for
+from tandem.core.tests.world import held_session_with_action, plan_session
+
+
+def _topic(engagement, session=None, goal="Hand over the Q3 plan"):
+    session = session or plan_session(engagement)
+    topic = services.agenda_topic_add(actor=engagement.coachee, session=session, title="Q3")
+    services.grow_topic_update(
+        actor=engagement.coach,
+        topic=topic,
+        goal=goal,
+        reality="I edit every plan",
+        will="",
+        expected_version=None,
+    )
+    return topic
+
+
+def test_sessions_are_planned_on_the_cadence(engagement, coach):
+    first = timezone.now() + dt.timedelta(days=1)
+    planned = services.sessions_plan(actor=coach, engagement=engagement, first_at=first, count=4)
+    gaps = {(b.scheduled_at - a.scheduled_at).days for a, b in itertools.pairwise(planned)}
+    assert gaps == {14}
+    assert all(s.duration_minutes == 60 for s in planned)
+
+
+def test_a_coaching_engagement_holds_at_most_twelve_sessions(engagement, coach):
+    engagement.end_date = engagement.start_date + dt.timedelta(days=180)
+    engagement.save()
+    first = timezone.now()
+    services.sessions_plan(
+        actor=coach, engagement=engagement, first_at=first, count=6, cadence_days=7
+    )
+    with pytest.raises(ValidationError, match="room for 6 more"):
+        services.sessions_plan(
+            actor=coach, engagement=engagement, first_at=first, count=7, cadence_days=7
+        )
+
+
+def test_sessions_cannot_be_planned_after_the_engagement_ends(engagement, coach):
+    with pytest.raises(ValidationError, match="after the engagement ends"):
+        services.sessions_plan(
+            actor=coach, engagement=engagement, first_at=timezone.now(), count=12, cadence_days=14
+        )
+
+
+def test_the_coachee_sets_the_agenda_first(engagement, coach, coachee):
+    session = plan_session(engagement)
+    with pytest.raises(ValidationError, match="sets the agenda first"):
+        services.agenda_topic_add(actor=coach, session=session, title="My idea")
+    services.agenda_topic_add(actor=coachee, session=session, title="Their topic")
+    services.agenda_topic_add(actor=coach, session=session, title="My idea")
+    assert session.topics.count() == 2
+
+
+def test_sponsor_cannot_read_grow_notes(engagement, sponsor):
+    topic = _topic(engagement)
+    with pytest.raises(PermissionDenied):
+        session_get_for(user=sponsor, pk=topic.session_id)
+    client = Client()
+    client.force_login(sponsor)
+    page = client.get(reverse("engagement_detail", args=[engagement.pk])).content.decode()
+    assert "Hand over the Q3 plan" not in page
+    assert client.get(reverse("session_detail", args=[topic.session_id])).status_code == 403
+
+
+def test_commitment_below_eight_asks_to_revisit_the_goal_and_records_it(engagement, coachee):
+    topic = _topic(engagement)
+    outcome = services.grow_topic_commit(actor=coachee, topic=topic, rating=6)
+    topic.refresh_from_db()
+    assert outcome == services.CommitOutcome.REVISIT_GOAL
+    assert topic.commitment is None and topic.low_commitment == 6 and topic.needs_goal_revisit
+    services.grow_topic_revisit_goal(
+        actor=coachee, topic=topic, goal="Agree two decisions with Dev", expected_version=None
+    )
+    outcome = services.grow_topic_commit(actor=coachee, topic=topic, rating=8)
+    topic.refresh_from_db()
+    assert outcome == services.CommitOutcome.COMMITTED
+    assert (topic.commitment, topic.low_commitment) == (8, 6)
+    assert topic.goal == "Agree two decisions with Dev"
+    assert topic.goal_revisited_at is not None
+    assert topic.status == AgendaTopic.Status.COVERED
+
+
+def test_after_revisiting_the_coachee_may_still_commit_low(engagement, coachee):
+    topic = _topic(engagement)
+    services.grow_topic_commit(actor=coachee, topic=topic, rating=5)
+    services.grow_topic_revisit_goal(
+        actor=coachee, topic=topic, goal="Smaller", expected_version=None
+    )
+    assert services.grow_topic_commit(actor=coachee, topic=topic, rating=7) == "committed"
+
+
+@pytest.mark.parametrize("rating", [0, 11])
+def test_commitment_is_one_to_ten(engagement, coachee, rating):
+    topic = _topic(engagement)
+    with pytest.raises(ValidationError, match="1"):
+        services.grow_topic_commit(actor=coachee, topic=topic, rating=rating)
+
+
+def test_no_commitment_without_a_goal(engagement, coachee):
+    topic = _topic(engagement, goal="")
+    with pytest.raises(ValidationError, match="goal"):
+        services.grow_topic_commit(actor=coachee, topic=topic, rating=9)
+
+
+def test_two_people_saving_the_same_notes_is_detected(engagement, coach, coachee):
+    topic = _topic(engagement)
+    version = AgendaTopic.objects.get(pk=topic.pk).version
+    services.grow_topic_update(
+        actor=coachee, topic=topic, goal="Mine", reality="", will="", expected_version=version
+    )
+    with pytest.raises(ValidationError, match="Someone else saved"):
+        services.grow_topic_update(
+            actor=coach, topic=topic, goal="Theirs", reality="", will="", expected_version=version
+        )
+    assert AgendaTopic.objects.get(pk=topic.pk).goal == "Mine"
+
+
+def test_stale_grow_save_through_the_page_keeps_the_typed_text(engagement, coach, coachee):
+    topic = _topic(engagement)
+    prefix = f"t{topic.pk.hex[:8]}"
+    old_version = AgendaTopic.objects.get(pk=topic.pk).version
+    services.grow_topic_update(
+        actor=coachee, topic=topic, goal="Newer", reality="", will="", expected_version=None
+    )
+    client = Client()
+    client.force_login(coach)
+    response = client.post(
+        reverse("topic_grow", args=[topic.pk]),
+        {
+            f"{prefix}-goal": "My typed goal",
+            f"{prefix}-reality": "",
+            f"{prefix}-will": "",
+            f"{prefix}-version": old_version,
+        },
+    )
+    page = response.content.decode()
+    assert response.status_code == 422
+    assert "Someone else saved this" in page
+    assert "My typed goal" in page
+    assert AgendaTopic.objects.get(pk=topic.pk).goal == "Newer"
+
+
+def test_a_session_closes_only_with_an_action_or_an_explicit_no_action(engagement, coach):
+    session = plan_session(engagement)
+    with pytest.raises(ValidationError) as info:
+        services.session_close(actor=coach, session=session, summary="")
+    assert "No action this time" in str(info.value.message_dict["no_action"])
+    assert CoachingSession.objects.get(pk=session.pk).status == "planned"
+    services.session_close(
+        actor=coach,
+        session=session,
+        summary="Thinking time",
+        no_action=True,
+        no_action_reason="Reflect first",
+    )
+    session.refresh_from_db()
+    assert session.status == "held" and session.no_action
+
+
+def test_closing_needs_accountability_for_every_open_action(engagement, coach, coachee):
+    previous = held_session_with_action(engagement)
+    session = plan_session(engagement)
+    with pytest.raises(ValidationError, match="1 open action"):
+        services.session_close(actor=coach, session=session, summary="", no_action=True)
+    actions.checkin_record(actor=coachee, session=session, action=previous, outcome="done")
+    services.session_close(actor=coach, session=session, summary="", no_action=True)
+
+
+def test_a_future_session_cannot_be_closed(engagement, coach):
+    session = plan_session(engagement, hours_from_now=72)
+    with pytest.raises(ValidationError, match="once it has taken place"):
+        services.session_close(actor=coach, session=session, summary="", no_action=True)
+
+
+def test_topics_not_covered_carry_forward_to_the_next_session(engagement, coach, coachee):
+    session = plan_session(engagement, hours_from_now=-2)
+    covered = _topic(engagement, session=session)
+    services.grow_topic_commit(actor=coachee, topic=covered, rating=9)
+    services.agenda_topic_add(actor=coachee, session=session, title="Not reached")
+    services.session_close(actor=coach, session=session, summary="", no_action=True)
+    nxt = plan_session(engagement, hours_from_now=300)
+    titles = [t.title for t in nxt.topics.all()]
+    assert titles == ["Not reached"]
+    assert nxt.topics.get().carried_from.session_id == session.pk
+    # Planning again does not copy it twice.
+    plan_session(engagement, hours_from_now=600)
+    assert AgendaTopic.objects.filter(carried_from__isnull=False).count() == 1
+
+
+def test_cancelled_session_moves_its_agenda_on(engagement, coach, coachee):
+    session = plan_session(engagement, hours_from_now=24)
+    services.agenda_topic_add(actor=coachee, session=session, title="Board prep")
+    nxt = plan_session(engagement, hours_from_now=24 * 14)
+    services.session_mark(actor=coach, session=session, status="cancelled")
+    assert [t.title for t in nxt.topics.all()] == ["Board prep"]
+
+
+def test_no_show_only_once_the_time_has_come(engagement, coach):
+    session = plan_session(engagement, hours_from_now=24)
+    with pytest.raises(ValidationError, match="no-show"):
+        services.session_mark(actor=coach, session=session, status="no_show")
+
+
+def test_private_note_is_readable_by_its_author_only(engagement, coach, coachee, sponsor):
+    session = plan_session(engagement)
+    services.private_note_save(
+        actor=coach, session=session, body="Tired today", expected_version=None
+    )
+    assert private_note_for(user=coach, session=session).body == "Tired today"
+    for other in (coachee, sponsor):
+        with pytest.raises((PermissionDenied, Http404)):
+            private_note_for(user=other, session=session)
+    client = Client()
+    client.force_login(coachee)
+    page = client.get(reverse("session_detail", args=[session.pk])).content.decode()
+    assert "Tired today" not in page
+    assert client.get(reverse("private_note", args=[session.pk])).status_code == 403
+
+
+def test_htmx_commit_returns_the_topic_card_with_the_revisit_prompt(engagement, coachee):
+    topic = _topic(engagement)
+    client = Client()
+    client.force_login(coachee)
+    response = client.post(
+        reverse("topic_commit", args=[topic.pk]),
+        {f"c{topic.pk.hex[:8]}-rating": "6"},
+        HTTP_HX_REQUEST="true",
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert page.lstrip().startswith('<article class="topic"')
+    assert "is below 8" in page and "Save revised goal" in page
+
+
+def test_adding_an_option_saves_the_grow_notes_sent_along(engagement, coach):
+    topic = _topic(engagement)
+    p = topic.pk.hex[:8]
+    client = Client()
+    client.force_login(coach)
+    client.post(
+        reverse("option_add", args=[topic.pk]),
+        {
+            f"t{p}-goal": "Typed but not saved",
+            f"t{p}-reality": "Real",
+            f"t{p}-will": "",
+            f"t{p}-version": AgendaTopic.objects.get(pk=topic.pk).version,
+            f"o{p}-description": "Ask Dev",
+            f"o{p}-pros": "Ownership",
+            f"o{p}-cons": "",
+        },
+        HTTP_HX_REQUEST="true",
+    )
+    topic = AgendaTopic.objects.get(pk=topic.pk)
+    assert topic.goal == "Typed but not saved"
+    assert [o.description for o in topic.options.all()] == ["Ask Dev"]

@@ -1,0 +1,558 @@
+"""The session page and everything done on it: agenda, accountability, GROW, close."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from tandem.action_items import services as action_services
+from tandem.action_items.forms import ActionForm, CheckInForm
+from tandem.action_items.selectors import accountability_for, action_get_for, session_actions
+from tandem.coaching_sessions import services
+from tandem.coaching_sessions.forms import (
+    CloseForm,
+    CommitForm,
+    GrowForm,
+    MarkForm,
+    OptionForm,
+    PlanSessionsForm,
+    PrivateNoteForm,
+    RescheduleForm,
+    RevisitForm,
+    SummaryForm,
+    TopicForm,
+)
+from tandem.coaching_sessions.models import AgendaTopic, CoachingSession
+from tandem.coaching_sessions.selectors import (
+    option_get_for,
+    private_note_for,
+    session_get_for,
+    session_number,
+    session_topics,
+    topic_get_for,
+)
+from tandem.core.forms import run_service, run_service_or_flash, service_ok
+from tandem.core.http import AuthedRequest
+from tandem.core.policy import Perm, engagement_can
+from tandem.engagements.selectors import engagement_get_for
+
+# --- the session page ---------------------------------------------------------------------
+
+
+def _topic_block(
+    request: AuthedRequest, topic: AgendaTopic, bound: dict[str, forms.Form] | None = None
+) -> dict[str, Any]:
+    bound = bound or {}
+    engagement = topic.session.engagement
+    return {
+        "topic": topic,
+        "grow_form": bound.get("grow")
+        or GrowForm(
+            initial={
+                "goal": topic.goal,
+                "reality": topic.reality,
+                "will": topic.will,
+                "version": topic.version,
+            },
+            prefix=f"t{topic.pk.hex[:8]}",
+        ),
+        "option_form": bound.get("option") or OptionForm(prefix=f"o{topic.pk.hex[:8]}"),
+        "commit_form": bound.get("commit") or CommitForm(prefix=f"c{topic.pk.hex[:8]}"),
+        "revisit_form": bound.get("revisit")
+        or RevisitForm(
+            initial={"goal": topic.goal, "version": topic.version},
+            prefix=f"r{topic.pk.hex[:8]}",
+        ),
+        "action_form": bound.get("action")
+        or ActionForm(
+            engagement=engagement,
+            initial={"topic": topic.pk},
+            prefix=f"a{topic.pk.hex[:8]}",
+        ),
+        "editable": topic.session.is_planned,
+    }
+
+
+def _session_context(
+    request: AuthedRequest,
+    session: CoachingSession,
+    *,
+    topic_bound: dict[Any, dict[str, forms.Form]] | None = None,
+    checkin_bound: dict[Any, forms.Form] | None = None,
+    **forms_: forms.Form,
+) -> dict[str, Any]:
+    engagement = session.engagement
+    topic_bound = topic_bound or {}
+    checkin_bound = checkin_bound or {}
+    items = accountability_for(session)
+    if not session.is_planned:
+        items = [item for item in items if item.checkin is not None]
+    accountability = [
+        {
+            "item": item,
+            "form": checkin_bound.get(item.action.pk)
+            or CheckInForm(
+                prefix=f"k{item.action.pk.hex[:8]}",
+                initial={
+                    "outcome": item.checkin.outcome if item.checkin else None,
+                    "what_happened": item.checkin.what_happened if item.checkin else "",
+                    "learned": item.checkin.learned if item.checkin else "",
+                },
+            ),
+        }
+        for item in items
+    ]
+    is_coach = engagement_can(request.user, Perm.SCHEDULE_SESSIONS, engagement)
+    return {
+        "session": session,
+        "engagement": engagement,
+        "number": session_number(session),
+        "is_coach": is_coach,
+        "is_coachee": request.user.pk == engagement.coachee_id,
+        "accountability": accountability,
+        "topics": [
+            _topic_block(request, t, topic_bound.get(t.pk)) for t in session_topics(session)
+        ],
+        "topic_form": forms_.get("topic_form") or TopicForm(),
+        "actions": session_actions(session).filter(topic__isnull=True),
+        "action_form": forms_.get("action_form") or ActionForm(engagement=engagement),
+        "close_form": forms_.get("close_form")
+        or CloseForm(initial={"summary": session.summary, "version": session.version}),
+        "summary_form": forms_.get("summary_form")
+        or SummaryForm(initial={"summary": session.summary, "version": session.version}),
+        "can_close_now": session.is_planned
+        and session.scheduled_at <= timezone.now() + dt.timedelta(hours=12),
+    }
+
+
+def _session_page(request: AuthedRequest, session: CoachingSession, **kw: Any) -> HttpResponse:
+    status = 422 if kw else 200
+    return render(
+        request,
+        "coaching_sessions/session_detail.html",
+        _session_context(request, session, **kw),
+        status=status,
+    )
+
+
+@login_required
+def session_detail(request: AuthedRequest, pk: str) -> HttpResponse:
+    session = session_get_for(user=request.user, pk=pk)
+    return _session_page(request, session)
+
+
+def _topic_response(
+    request: AuthedRequest,
+    topic: AgendaTopic,
+    *,
+    bound: dict[str, forms.Form] | None = None,
+    ok: bool = True,
+) -> HttpResponse:
+    """htmx gets the topic card back; a plain POST redirects, or re-renders with errors."""
+    if request.htmx:
+        topic = session_topics(topic.session).get(pk=topic.pk)
+        block = _topic_block(request, topic, None if ok else bound)
+        context = {"block": block, "session": topic.session}
+        return render(request, "coaching_sessions/_topic.html", context)
+    if ok:
+        url = reverse("session_detail", kwargs={"pk": topic.session_id})
+        return redirect(f"{url}#topic-{topic.pk}")
+    return _session_page(request, topic.session, topic_bound={topic.pk: bound or {}})
+
+
+def _save_grow_sent_along(
+    request: AuthedRequest, topic: AgendaTopic
+) -> tuple[AgendaTopic, GrowForm | None]:
+    """Buttons inside a topic card send its GROW notes along (hx-include), so adding an
+    option or an action never loses notes typed but not yet saved. Returns the topic as
+    saved, and the GROW form when saving it failed (a stale edit, say)."""
+    prefix = f"t{topic.pk.hex[:8]}"
+    if f"{prefix}-goal" not in request.POST:
+        return topic, None
+    form = GrowForm(request.POST, prefix=prefix)
+    if not form.is_valid():
+        return topic, form
+    data = form.cleaned_data
+    if (data["goal"], data["reality"], data["will"]) == (topic.goal, topic.reality, topic.will):
+        return topic, None
+    saved = run_service(
+        form,
+        lambda: services.grow_topic_update(
+            actor=request.user,
+            topic=topic,
+            goal=data["goal"],
+            reality=data["reality"],
+            will=data["will"],
+            expected_version=data["version"],
+        ),
+    )
+    return (saved, None) if saved is not None else (topic, form)
+
+
+# --- agenda -----------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def topic_add(request: AuthedRequest, pk: str) -> HttpResponse:
+    session = session_get_for(user=request.user, pk=pk, perm=Perm.EDIT_SESSION_CONTENT)
+    form = TopicForm(request.POST)
+    if form.is_valid() and service_ok(
+        form,
+        lambda: services.agenda_topic_add(
+            actor=request.user, session=session, title=form.cleaned_data["title"]
+        ),
+    ):
+        return redirect(reverse("session_detail", kwargs={"pk": session.pk}) + "#agenda")
+    return _session_page(request, session, topic_form=form)
+
+
+@login_required
+@require_POST
+def topic_remove(request: AuthedRequest, pk: str) -> HttpResponse:
+    topic = topic_get_for(user=request.user, pk=pk)
+    run_service_or_flash(
+        request, lambda: services.agenda_topic_remove(actor=request.user, topic=topic)
+    )
+    return redirect(reverse("session_detail", kwargs={"pk": topic.session_id}) + "#agenda")
+
+
+# --- GROW -------------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def topic_grow(request: AuthedRequest, pk: str) -> HttpResponse:
+    topic = topic_get_for(user=request.user, pk=pk)
+    form = GrowForm(request.POST, prefix=f"t{topic.pk.hex[:8]}")
+    ok = form.is_valid() and (
+        run_service(
+            form,
+            lambda: services.grow_topic_update(
+                actor=request.user,
+                topic=topic,
+                goal=form.cleaned_data["goal"],
+                reality=form.cleaned_data["reality"],
+                will=form.cleaned_data["will"],
+                expected_version=form.cleaned_data["version"],
+            ),
+        )
+        is not None
+    )
+    return _topic_response(request, topic, bound={"grow": form}, ok=ok)
+
+
+@login_required
+@require_POST
+def option_add(request: AuthedRequest, pk: str) -> HttpResponse:
+    topic = topic_get_for(user=request.user, pk=pk)
+    topic, grow_error = _save_grow_sent_along(request, topic)
+    if grow_error is not None:
+        return _topic_response(request, topic, bound={"grow": grow_error}, ok=False)
+    form = OptionForm(request.POST, prefix=f"o{topic.pk.hex[:8]}")
+    ok = form.is_valid() and (
+        run_service(
+            form,
+            lambda: services.grow_option_add(actor=request.user, topic=topic, **form.cleaned_data),
+        )
+        is not None
+    )
+    return _topic_response(request, topic, bound={"option": form}, ok=ok)
+
+
+@login_required
+@require_POST
+def option_choose(request: AuthedRequest, pk: str) -> HttpResponse:
+    option = option_get_for(user=request.user, pk=pk)
+    _, grow_error = _save_grow_sent_along(request, option.topic)
+    if grow_error is not None:
+        return _topic_response(request, option.topic, bound={"grow": grow_error}, ok=False)
+    services.grow_option_set_chosen(
+        actor=request.user, option=option, chosen=request.POST.get("chosen") == "1"
+    )
+    return _topic_response(request, option.topic)
+
+
+@login_required
+@require_POST
+def option_delete(request: AuthedRequest, pk: str) -> HttpResponse:
+    option = option_get_for(user=request.user, pk=pk)
+    _, grow_error = _save_grow_sent_along(request, option.topic)
+    if grow_error is not None:
+        return _topic_response(request, option.topic, bound={"grow": grow_error}, ok=False)
+    services.grow_option_delete(actor=request.user, option=option)
+    return _topic_response(request, option.topic)
+
+
+@login_required
+@require_POST
+def topic_commit(request: AuthedRequest, pk: str) -> HttpResponse:
+    topic = topic_get_for(user=request.user, pk=pk)
+    topic, grow_error = _save_grow_sent_along(request, topic)
+    if grow_error is not None:
+        return _topic_response(request, topic, bound={"grow": grow_error}, ok=False)
+    form = CommitForm(request.POST, prefix=f"c{topic.pk.hex[:8]}")
+    outcome = None
+    if form.is_valid():
+        outcome = run_service(
+            form,
+            lambda: services.grow_topic_commit(
+                actor=request.user, topic=topic, rating=form.cleaned_data["rating"]
+            ),
+        )
+    # Asking to revisit the goal is not an error: the card now shows the revisit prompt.
+    return _topic_response(request, topic, bound={"commit": form}, ok=outcome is not None)
+
+
+@login_required
+@require_POST
+def topic_revisit(request: AuthedRequest, pk: str) -> HttpResponse:
+    topic = topic_get_for(user=request.user, pk=pk)
+    before = topic.version
+    topic, grow_error = _save_grow_sent_along(request, topic)
+    if grow_error is not None:
+        return _topic_response(request, topic, bound={"grow": grow_error}, ok=False)
+    form = RevisitForm(request.POST, prefix=f"r{topic.pk.hex[:8]}")
+    ok = form.is_valid() and (
+        run_service(
+            form,
+            lambda: services.grow_topic_revisit_goal(
+                actor=request.user,
+                topic=topic,
+                goal=form.cleaned_data["goal"],
+                # Notes saved a moment ago in this same request are not someone else's edit.
+                expected_version=topic.version
+                if topic.version != before
+                else form.cleaned_data["version"],
+            ),
+        )
+        is not None
+    )
+    return _topic_response(request, topic, bound={"revisit": form}, ok=ok)
+
+
+# --- actions and accountability ---------------------------------------------------------
+
+
+@login_required
+@require_POST
+def session_action_add(request: AuthedRequest, pk: str) -> HttpResponse:
+    session = session_get_for(user=request.user, pk=pk, perm=Perm.EDIT_SESSION_CONTENT)
+    topic_id = request.POST.get("topic_id")
+    topic = topic_get_for(user=request.user, pk=topic_id) if topic_id else None
+    if topic is not None and topic.session_id != session.pk:
+        topic = None
+    if topic is not None:
+        topic, grow_error = _save_grow_sent_along(request, topic)
+        if grow_error is not None:
+            return _topic_response(request, topic, bound={"grow": grow_error}, ok=False)
+    prefix = f"a{topic.pk.hex[:8]}" if topic else None
+    form = ActionForm(request.POST, engagement=session.engagement, prefix=prefix)
+    ok = form.is_valid() and (
+        run_service(
+            form,
+            lambda: action_services.action_create(
+                actor=request.user,
+                engagement=session.engagement,
+                session=session,
+                topic=topic,
+                title=form.cleaned_data["title"],
+                owner=form.owner_user(),
+                due_date=form.cleaned_data["due_date"],
+            ),
+        )
+        is not None
+    )
+    if topic is not None:
+        return _topic_response(request, topic, bound={"action": form}, ok=ok)
+    if ok:
+        return redirect(reverse("session_detail", kwargs={"pk": session.pk}) + "#actions")
+    return _session_page(request, session, action_form=form)
+
+
+@login_required
+@require_POST
+def checkin_record(request: AuthedRequest, pk: str, action_pk: str) -> HttpResponse:
+    session = session_get_for(user=request.user, pk=pk, perm=Perm.EDIT_SESSION_CONTENT)
+    action = action_get_for(user=request.user, pk=action_pk)
+    form = CheckInForm(request.POST, prefix=f"k{action.pk.hex[:8]}")
+    if form.is_valid() and service_ok(
+        form,
+        lambda: action_services.checkin_record(
+            actor=request.user, session=session, action=action, **form.cleaned_data
+        ),
+    ):
+        return redirect(reverse("session_detail", kwargs={"pk": session.pk}) + "#accountability")
+    return _session_page(request, session, checkin_bound={action.pk: form})
+
+
+# --- closing and after ------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def session_close(request: AuthedRequest, pk: str) -> HttpResponse:
+    session = session_get_for(user=request.user, pk=pk, perm=Perm.SCHEDULE_SESSIONS)
+    form = CloseForm(request.POST)
+    if form.is_valid() and service_ok(
+        form,
+        lambda: services.session_close(
+            actor=request.user,
+            session=session,
+            summary=form.cleaned_data["summary"],
+            no_action=form.cleaned_data["no_action"],
+            no_action_reason=form.cleaned_data["no_action_reason"],
+            expected_version=form.cleaned_data["version"],
+        ),
+    ):
+        messages.success(request, "Session closed. Open actions will come back next time.")
+        return redirect("session_detail", pk=session.pk)
+    return _session_page(request, session, close_form=form)
+
+
+@login_required
+@require_POST
+def session_summary(request: AuthedRequest, pk: str) -> HttpResponse:
+    session = session_get_for(user=request.user, pk=pk, perm=Perm.EDIT_SESSION_CONTENT)
+    form = SummaryForm(request.POST)
+    if form.is_valid() and service_ok(
+        form,
+        lambda: services.session_save_summary(
+            actor=request.user,
+            session=session,
+            summary=form.cleaned_data["summary"],
+            expected_version=form.cleaned_data["version"],
+        ),
+    ):
+        messages.success(request, "Summary saved.")
+        return redirect("session_detail", pk=session.pk)
+    return _session_page(request, session, summary_form=form)
+
+
+@login_required
+def private_note(request: AuthedRequest, pk: str) -> HttpResponse:
+    session = session_get_for(user=request.user, pk=pk, perm=Perm.WRITE_PRIVATE_NOTES)
+    note = private_note_for(user=request.user, session=session)
+    initial = {"body": note.body if note else "", "version": note.version if note else None}
+    form = PrivateNoteForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        saved = run_service(
+            form,
+            lambda: services.private_note_save(
+                actor=request.user,
+                session=session,
+                body=form.cleaned_data["body"],
+                expected_version=form.cleaned_data["version"],
+            ),
+        )
+        if saved is not None:
+            messages.success(request, "Private note saved. Only you can read it.")
+            return redirect("private_note", pk=session.pk)
+    return render(
+        request,
+        "coaching_sessions/private_note.html",
+        {"session": session, "engagement": session.engagement, "form": form, "note": note},
+    )
+
+
+# --- scheduling -------------------------------------------------------------------------
+
+
+@login_required
+def sessions_plan(request: AuthedRequest, pk: str) -> HttpResponse:
+    engagement = engagement_get_for(user=request.user, pk=pk, perm=Perm.SCHEDULE_SESSIONS)
+    live = engagement.sessions.exclude(status="cancelled").count()
+    default_count = max(min(engagement.planned_sessions - live, 12), 1)
+    form = PlanSessionsForm(
+        request.POST or None,
+        initial={
+            "count": default_count,
+            "cadence_days": engagement.cadence_days,
+            "duration_minutes": engagement.session_minutes,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        planned = run_service(
+            form,
+            lambda: services.sessions_plan(
+                actor=request.user, engagement=engagement, **form.cleaned_data
+            ),
+        )
+        if planned is not None:
+            messages.success(request, f"{len(planned)} session(s) planned.")
+            return redirect("engagement_detail", pk=engagement.pk)
+    return render(request, "coaching_sessions/plan.html", {"engagement": engagement, "form": form})
+
+
+@login_required
+def session_schedule(request: AuthedRequest, pk: str) -> HttpResponse:
+    session = session_get_for(user=request.user, pk=pk, perm=Perm.SCHEDULE_SESSIONS)
+    local = timezone.localtime(session.scheduled_at)
+    form = RescheduleForm(
+        request.POST or None,
+        initial={
+            "scheduled_at": local.strftime("%Y-%m-%dT%H:%M"),
+            "duration_minutes": session.duration_minutes,
+            "version": session.version,
+        },
+    )
+    mark_form = MarkForm()
+    if request.method == "POST" and form.is_valid():
+        saved = run_service(
+            form,
+            lambda: services.session_reschedule(
+                actor=request.user,
+                session=session,
+                scheduled_at=form.cleaned_data["scheduled_at"],
+                duration_minutes=form.cleaned_data["duration_minutes"],
+                expected_version=form.cleaned_data["version"],
+            ),
+        )
+        if saved is not None:
+            messages.success(request, "Session rescheduled.")
+            return redirect("engagement_detail", pk=session.engagement_id)
+    return render(
+        request,
+        "coaching_sessions/schedule.html",
+        {
+            "session": session,
+            "engagement": session.engagement,
+            "form": form,
+            "mark_form": mark_form,
+        },
+    )
+
+
+@login_required
+@require_POST
+def session_mark(request: AuthedRequest, pk: str) -> HttpResponse:
+    session = session_get_for(user=request.user, pk=pk, perm=Perm.SCHEDULE_SESSIONS)
+    form = MarkForm(request.POST)
+    if form.is_valid() and service_ok(
+        form,
+        lambda: services.session_mark(
+            actor=request.user, session=session, status=form.cleaned_data["status"]
+        ),
+    ):
+        messages.success(request, "Session updated; its open topics move to the next session.")
+        return redirect("engagement_detail", pk=session.engagement_id)
+    return render(
+        request,
+        "coaching_sessions/schedule.html",
+        {
+            "session": session,
+            "engagement": session.engagement,
+            "form": RescheduleForm(initial={"version": session.version}),
+            "mark_form": form,
+        },
+        status=422,
+    )

@@ -1,0 +1,15 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+register = template.Library()
+
+
+@register.filter
+def get(mapping: Any, key: Any) -> Any:
+    """``{{ answers|get:item.key }}`` — dictionary lookup with a variable key."""
+    if hasattr(mapping, "get"):
+        return mapping.get(key)
+    return None

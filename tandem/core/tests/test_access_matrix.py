@@ -1,0 +1,186 @@
+"""Every route × every role, generated from the URL configuration.
+
+A new route fails ``test_every_route_has_an_expected_outcome`` until someone decides who
+may use it — that is the point.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from tandem.core.tests.world import build_world
+
+ROLES = ["anonymous", "outsider", "coachee", "coach", "sponsor", "programme_admin"]
+OK, DENIED, HIDDEN, LOGIN = "ok", 403, 404, "login"
+PARTICIPANTS = {"coachee", "coach", "sponsor", "programme_admin"}
+
+
+def allow(*roles: str, hidden: tuple[str, ...] = ()) -> dict[str, object]:
+    """Outcome per role: the named roles succeed, other participants 403, outsiders 404."""
+    outcome: dict[str, object] = {"anonymous": LOGIN, "outsider": HIDDEN}
+    for role in PARTICIPANTS:
+        outcome[role] = OK if role in roles else (HIDDEN if role in hidden else DENIED)
+    return outcome
+
+
+EVERYONE: dict[str, object] = {role: OK for role in ROLES}
+SIGNED_IN: dict[str, object] = {**{role: OK for role in ROLES}, "anonymous": LOGIN}
+CONTENT = ("coach", "coachee")
+
+# route name: (method, object the pk refers to, expected outcome per role)
+EXPECTED: dict[str, tuple[str, str | None, dict[str, object]]] = {
+    "home": ("GET", None, SIGNED_IN),
+    "healthz": ("GET", None, EVERYONE),
+    "login": ("GET", None, EVERYONE),
+    "logout": ("POST", None, {role: LOGIN for role in ROLES}),  # then back to sign-in
+    "engagement_new": ("GET", None, SIGNED_IN),
+    "password_reset": ("GET", None, EVERYONE),
+    "password_reset_done": ("GET", None, EVERYONE),
+    "password_reset_confirm": ("GET", None, EVERYONE),  # a bad link says so, for anyone
+    "password_reset_complete": ("GET", None, EVERYONE),
+    # The organisation's people: its programme admins only; members 403, others 404.
+    "people": ("GET", "organisation", allow("programme_admin")),
+    "member_role": ("POST", "organisation", allow("programme_admin")),
+    "engagement_detail": (
+        "GET",
+        "engagement",
+        allow("coach", "coachee", "sponsor", "programme_admin"),
+    ),
+    "engagement_edit": ("GET", "engagement", allow("coach", "programme_admin")),
+    "engagement_status": ("POST", "engagement", allow("coach", "programme_admin")),
+    "target_new": ("GET", "engagement", allow(*CONTENT)),
+    "targets_sign_off": ("POST", "engagement", allow("sponsor")),
+    # Reopening needs a signed-off contract; in this world it is not signed off yet.
+    "targets_reopen": ("POST", "engagement", allow()),
+    "target_edit": ("GET", "target", allow(*CONTENT)),
+    "review_detail": ("GET", "engagement", allow(*CONTENT)),
+    "profile": ("GET", "engagement", allow(*CONTENT)),
+    "analysis_list": ("GET", "engagement", allow(*CONTENT)),
+    "analysis_detail": ("GET", "analysis", allow(*CONTENT)),
+    "target_delete": ("POST", "target", allow(*CONTENT)),
+    "sessions_plan": ("GET", "engagement", allow("coach")),
+    "session_detail": ("GET", "session", allow(*CONTENT)),
+    "session_schedule": ("GET", "session", allow("coach")),
+    "session_mark": ("POST", "session", allow("coach")),
+    "topic_add": ("POST", "session", allow(*CONTENT)),
+    "session_action_add": ("POST", "session", allow(*CONTENT)),
+    "checkin_record": ("POST", "session", allow(*CONTENT)),
+    "session_close": ("POST", "session", allow("coach")),
+    "session_summary": ("POST", "session", allow(*CONTENT)),
+    "private_note": ("GET", "session", allow("coach")),
+    # Only whoever added a topic may remove it; the coachee added this one.
+    "topic_remove": ("POST", "topic", allow("coachee")),
+    "topic_grow": ("POST", "topic", allow(*CONTENT)),
+    "option_add": ("POST", "topic", allow(*CONTENT)),
+    "topic_commit": ("POST", "topic", allow(*CONTENT)),
+    "topic_revisit": ("POST", "topic", allow(*CONTENT)),
+    "option_choose": ("POST", "option", allow(*CONTENT)),
+    "option_delete": ("POST", "option", allow(*CONTENT)),
+    "action_list": ("GET", "engagement", allow(*CONTENT)),
+    "action_edit": ("GET", "action", allow(*CONTENT)),
+    "reflection_list": ("GET", "engagement", allow(*CONTENT)),
+    "cycle_new": ("GET", "engagement", allow("coach")),
+    "cycle_detail": ("GET", "cycle", allow(*CONTENT)),
+    "cycle_nominate": ("POST", "cycle", allow(*CONTENT)),
+    "cycle_open": ("POST", "cycle", allow("coach")),
+    "cycle_remind": ("POST", "cycle", allow("coach")),
+    "cycle_close": ("POST", "cycle", allow("coach")),
+    "self_assessment": ("GET", "cycle", allow("coachee")),
+    "cycle_release": ("POST", "cycle", allow("coach")),
+    # The coach may preview; the coachee reads it once released (this world's cycle is not,
+    # see test_report.py for after release); nobody else ever.
+    "cycle_report": ("GET", "cycle", allow("coach")),
+    "invitation_review": ("POST", "invitation", allow("coach")),
+    "invitation_remove": ("POST", "invitation", allow("coach")),
+    "comment_review": ("POST", "comment", allow("coach")),
+    # A rater's link needs no account; a made-up token is refused for everyone alike.
+    "rater_answer": ("GET", None, {role: HIDDEN for role in ROLES}),
+    # A reflection is the author's; the coach reads it once shared. Others learn nothing.
+    "reflection_edit": (
+        "GET",
+        "reflection",
+        allow(*CONTENT, hidden=("sponsor", "programme_admin")),
+    ),
+}
+
+
+def named_routes() -> dict[str, URLPattern]:
+    found: dict[str, URLPattern] = {}
+
+    def walk(patterns: list[URLPattern | URLResolver], namespace: str | None) -> None:
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                if p.namespace == "admin" or p.app_name == "admin":
+                    continue  # Django's admin, staff only, with its own permission system
+                walk(p.url_patterns, p.namespace or namespace)
+            elif p.name:
+                found[f"{namespace}:{p.name}" if namespace else p.name] = p
+
+    walk(get_resolver().url_patterns, None)
+    return found
+
+
+def test_every_route_has_an_expected_outcome():
+    routes = set(named_routes())
+    assert routes - set(EXPECTED) == set(), "Decide who may use these new routes"
+    assert set(EXPECTED) - routes == set(), "These expectations name routes that are gone"
+
+
+def _url(name: str, obj_key: str | None, world) -> str:
+    pattern = named_routes()[name]
+    converters = pattern.pattern.converters
+    kwargs: dict[str, object] = {}
+    if "pk" in converters and "slug" not in converters:
+        assert obj_key is not None
+        kwargs["pk"] = {
+            "engagement": world.engagement.pk,
+            "target": world.target.pk,
+            "session": world.session.pk,
+            "topic": world.topic.pk,
+            "option": world.option.pk,
+            "action": world.previous_action.pk,
+            "reflection": world.reflection.pk,
+            "cycle": world.cycle.pk,
+            "invitation": world.invitation.pk,
+            "comment": world.comment.pk,
+            "analysis": world.analysis.pk,
+        }[obj_key]
+    if "slug" in converters:
+        kwargs["slug"] = world.engagement.organisation.slug
+        if "pk" in converters:
+            kwargs["pk"] = world.engagement.organisation.memberships.first().pk
+    if "uidb64" in converters:
+        kwargs.update(uidb64="MQ", token="not-a-token")
+    if "token" in converters and "uidb64" not in converters:
+        kwargs["token"] = "not-a-real-token"
+    if "kind" in converters:
+        kwargs["kind"] = "midpoint"
+    if "action_pk" in converters:
+        kwargs["action_pk"] = world.previous_action.pk
+    return reverse(name, kwargs=kwargs)
+
+
+CASES = [(name, role) for name in EXPECTED for role in ROLES]
+
+
+@pytest.mark.parametrize(("name", "role"), CASES, ids=[f"{n}-{r}" for n, r in CASES])
+def test_route_outcome_for_role(name, role, engagement, cast):
+    world = build_world(engagement)
+    method, obj_key, outcomes = EXPECTED[name]
+    client = Client()
+    if cast[role] is not None:
+        client.force_login(cast[role])
+    url = _url(name, obj_key, world)
+    response = client.get(url) if method == "GET" else client.post(url, {})
+    expected = outcomes[role]
+    if expected == LOGIN:
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("login"))
+    elif expected == OK:
+        assert response.status_code in {200, 302, 422}, response.status_code
+        if response.status_code == 302:
+            assert not response["Location"].startswith(reverse("login"))
+    else:
+        assert response.status_code == expected

@@ -1,0 +1,239 @@
+"""Pages as people meet them: content per role, query counts that do not grow per row,
+and the demo data."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from conftest import OrganisationFactory, UserFactory, member
+from tandem.accounts.models import Membership, Organisation, User
+from tandem.action_items import services as actions
+from tandem.coaching_sessions import services as sessions
+from tandem.core.tests.world import build_world, held_session_with_action, plan_session
+from tandem.engagements.models import Engagement
+
+
+def _queries(client: Client, url: str) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(ctx.captured_queries)
+
+
+def _engagement_for(coach: User, org, n: int) -> Engagement:
+    coachee = member(UserFactory.create(), org)
+    start = timezone.localdate() - dt.timedelta(days=10)
+    return Engagement.objects.create(
+        organisation=org,
+        kind="coaching",
+        coach=coach,
+        coachee=coachee,
+        status="active",
+        start_date=start,
+        end_date=start + dt.timedelta(days=120),
+    )
+
+
+def test_home_list_does_not_grow_a_query_per_engagement(organisation, coach):
+    client = Client()
+    client.force_login(coach)
+    for i in range(2):
+        _engagement_for(coach, organisation, i)
+    few = _queries(client, reverse("home"))
+    for i in range(6):
+        e = _engagement_for(coach, organisation, i)
+        plan_session(e, hours_from_now=48)
+    many = _queries(client, reverse("home"))
+    assert many == few
+
+
+def test_engagement_page_queries_do_not_grow_with_sessions_and_targets(engagement, coach):
+    client = Client()
+    client.force_login(coach)
+    url = reverse("engagement_detail", args=[engagement.pk])
+    held_session_with_action(engagement, days_ago=20)
+    few = _queries(client, url)
+    for days in (18, 16, 14):
+        held_session_with_action(engagement, days_ago=days)
+    plan_session(engagement, hours_from_now=100)
+    many = _queries(client, url)
+    assert many == few
+
+
+def test_session_page_queries_do_not_grow_with_topics_options_and_actions(
+    engagement, coach, coachee
+):
+    session = plan_session(engagement)
+    client = Client()
+    client.force_login(coach)
+    url = reverse("session_detail", args=[session.pk])
+
+    def add_topic(i: int) -> None:
+        topic = sessions.agenda_topic_add(actor=coachee, session=session, title=f"T{i}")
+        sessions.grow_option_add(actor=coach, topic=topic, description="o")
+        actions.action_create(
+            actor=coach,
+            engagement=engagement,
+            session=session,
+            topic=topic,
+            title="a",
+            owner=coachee,
+            due_date=None,
+        )
+
+    add_topic(0)
+    few = _queries(client, url)
+    for i in range(1, 4):
+        add_topic(i)
+    many = _queries(client, url)
+    assert many == few
+
+
+def test_action_list_queries_do_not_grow_per_action(engagement, coach, coachee):
+    client = Client()
+    client.force_login(coach)
+    url = reverse("action_list", args=[engagement.pk])
+    held_session_with_action(engagement, days_ago=20)
+    few = _queries(client, url)
+    for _ in range(5):
+        actions.action_create(
+            actor=coach, engagement=engagement, title="x", owner=coachee, due_date=None
+        )
+    assert _queries(client, url) == few
+
+
+def test_coachee_sees_summary_and_actions_but_sponsor_sees_only_counts(
+    engagement, coach, coachee, sponsor
+):
+    world = build_world(engagement)
+    actions.checkin_record(
+        actor=coach, session=world.session, action=world.previous_action, outcome="done"
+    )
+    actions.action_create(
+        actor=coach,
+        engagement=engagement,
+        session=world.session,
+        title="Talk to Dev",
+        owner=coachee,
+        due_date=None,
+    )
+    sessions.session_close(actor=coach, session=world.session, summary="We explored delegation")
+    client = Client()
+    client.force_login(coachee)
+    page = client.get(reverse("session_detail", args=[world.session.pk])).content.decode()
+    assert "We explored delegation" in page and "Talk to Dev" in page
+    assert "Seems tired." not in page  # the coach's private note
+    client.force_login(sponsor)
+    page = client.get(reverse("engagement_detail", args=[engagement.pk])).content.decode()
+    assert "sessions held" in page
+    for secret in (
+        "We explored delegation",
+        "Talk to Dev",
+        "Seems tired.",
+        "Delegating Q3",
+        "actions done",
+    ):
+        assert secret not in page
+
+
+def test_programme_admin_sees_engagements_of_their_organisation_only(
+    engagement, programme_admin, outsider
+):
+    client = Client()
+    client.force_login(programme_admin)
+    assert engagement.display_title in client.get(reverse("home")).content.decode()
+    client.force_login(outsider)
+    assert engagement.display_title not in client.get(reverse("home")).content.decode()
+
+
+def test_login_page_and_sign_in(coach):
+    client = Client()
+    assert client.get(reverse("login")).status_code == 200
+    response = client.post(
+        reverse("login"), {"username": coach.email, "password": "correct horse battery staple"}
+    )
+    assert response.status_code == 302
+    bad = Client().post(reverse("login"), {"username": coach.email, "password": "nope"})
+    assert bad.status_code == 200
+    assert "enter a correct email" in bad.content.decode().lower()
+
+
+def test_static_assets_are_served_by_the_app(client):
+    page = client.get(reverse("login")).content.decode()
+    assert "htmx" in page and "app.css" in page
+    assert "//cdn" not in page and "https://" not in page
+
+
+def test_seed_demo_shows_everything_and_is_idempotent(db):
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    counts = (Engagement.objects.count(), User.objects.count())
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert (Engagement.objects.count(), User.objects.count()) == counts
+    org = Organisation.objects.get(slug="northwind")
+    assert org.memberships.filter(role=Membership.Role.PROGRAMME_ADMIN).exists()
+    priya = Engagement.objects.get(title__startswith="Priya")
+    assert priya.sessions.filter(status="held").count() >= 3
+    assert priya.targets_signed_off
+    statuses = set(priya.actions.values_list("status", flat=True))
+    assert statuses == {"open", "done", "dropped"}
+    outcomes = {c.outcome for a in priya.actions.all() for c in a.checkins.all()}
+    assert outcomes == {"done", "partly", "not_done"}
+    assert priya.reflections.filter(shared_with_coach=True).exists()
+    assert priya.reflections.filter(shared_with_coach=False).exists()
+    assert Engagement.objects.filter(kind="one_on_one", sessions__status="held").exists()
+    assert Engagement.objects.filter(
+        status="contracting", targets_signed_off_at__isnull=True
+    ).exists()
+    baseline = priya.feedback_cycles.get(kind="baseline")
+    assert baseline.status == "released"
+    shown = [g["name"] for g in baseline.report["groups"]]
+    assert shown == ["self", "manager", "peer", "direct_report", "others"]
+    assert baseline.report["comments"]
+    ravi = Engagement.objects.get(title__startswith="Ravi")
+    assert ravi.status == "completed"
+    close = ravi.feedback_cycles.get(kind="close")
+    assert close.status == "released" and close.report["change"]
+    assert ravi.reviews.get(kind="close").ratings.count() == 2
+    assert ravi.sponsor_summaries.get().approved_at is not None
+    scores = sorted(
+        Engagement.objects.get(kind="one_on_one").transcript_analyses.values_list(
+            "coaching_score", flat=True
+        )
+    )
+    assert len(scores) == 2 and scores[0] < scores[1]  # check-in below coaching
+    # Every demo person can sign in and open their home page.
+    client = Client()
+    for user in User.objects.all():
+        assert client.login(username=user.email, password="tandem-demo")
+        assert client.get(reverse("home")).status_code == 200
+
+
+def test_seed_demo_reset_rebuilds(db):
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    first = Engagement.objects.get(title__startswith="Priya").pk
+    call_command("seed_demo", "--reset", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert Engagement.objects.get(title__startswith="Priya").pk != first
+
+
+@pytest.mark.parametrize("user_key", ["coach", "coachee", "sponsor", "programme_admin"])
+def test_every_role_can_open_the_engagement_page(engagement, cast, user_key):
+    build_world(engagement)
+    client = Client()
+    client.force_login(cast[user_key])
+    assert client.get(reverse("engagement_detail", args=[engagement.pk])).status_code == 200
+
+
+def test_other_organisations_are_invisible(engagement):
+    other = OrganisationFactory.create()
+    admin = member(UserFactory.create(), other, Membership.Role.PROGRAMME_ADMIN)
+    client = Client()
+    client.force_login(admin)
+    assert client.get(reverse("engagement_detail", args=[engagement.pk])).status_code == 404

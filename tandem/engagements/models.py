@@ -1,0 +1,204 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+
+from tandem.accounts.models import Organisation, Programme
+from tandem.core.fields import EncryptedTextField
+from tandem.core.models import BaseModel, VersionedModel
+
+
+class Engagement(VersionedModel):
+    """A coach working with a coachee: a time-bound coaching contract or an ongoing 1:1 series."""
+
+    class Kind(models.TextChoices):
+        COACHING = "coaching", "Coaching engagement"
+        ONE_ON_ONE = "one_on_one", "Manager 1:1 series"
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        CONTRACTING = "contracting", "Contracting"
+        ACTIVE = "active", "Active"
+        CLOSING = "closing", "Closing"
+        COMPLETED = "completed", "Completed"
+        PAUSED = "paused", "Paused"
+        CANCELLED = "cancelled", "Cancelled"
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="engagements"
+    )
+    programme = models.ForeignKey(
+        Programme, on_delete=models.SET_NULL, null=True, blank=True, related_name="engagements"
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.COACHING)
+    title = models.CharField(max_length=200, blank=True)
+    coach = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="engagements_as_coach"
+    )
+    coachee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="engagements_as_coachee"
+    )
+    sponsor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="engagements_as_sponsor",
+    )
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    # Where a paused engagement returns to when it resumes.
+    status_before_pause = models.CharField(
+        max_length=20, choices=Status.choices, blank=True, editable=False
+    )
+    start_date = models.DateField()
+    end_date = models.DateField(null=True, blank=True)
+    cadence_days = models.PositiveSmallIntegerField(
+        default=14, validators=[MinValueValidator(7), MaxValueValidator(35)]
+    )
+    session_minutes = models.PositiveSmallIntegerField(
+        default=60, validators=[MinValueValidator(15), MaxValueValidator(120)]
+    )
+    planned_sessions = models.PositiveSmallIntegerField(
+        default=8, validators=[MinValueValidator(1), MaxValueValidator(52)]
+    )
+    targets_signed_off_at = models.DateTimeField(null=True, blank=True, editable=False)
+    targets_signed_off_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-start_date", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(coach=models.F("coachee")), name="coach_is_not_coachee"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_title
+
+    @property
+    def display_title(self) -> str:
+        if self.title:
+            return self.title
+        kind = "1:1s" if self.is_one_on_one else "Coaching"
+        return f"{kind}: {self.coachee}"
+
+    @property
+    def is_coaching(self) -> bool:
+        return self.kind == self.Kind.COACHING
+
+    @property
+    def is_one_on_one(self) -> bool:
+        return self.kind == self.Kind.ONE_ON_ONE
+
+    @property
+    def targets_signed_off(self) -> bool:
+        return self.targets_signed_off_at is not None
+
+
+class BehaviouralTarget(BaseModel):
+    """An observable behaviour the coachee sets out to change, with its Goal Attainment Scale.
+
+    GAS levels (Kiresuk & Sherman 1968): -2 much less than expected, -1 somewhat less,
+    0 the expected outcome, +1 somewhat more, +2 much more than expected.
+    """
+
+    engagement = models.ForeignKey(Engagement, on_delete=models.CASCADE, related_name="targets")
+    position = models.PositiveSmallIntegerField(default=0)
+    behaviour = models.CharField(
+        max_length=300, help_text="What others will see you do, e.g. 'I raise concerns early'."
+    )
+    why_it_matters = models.TextField()
+    success_indicators = models.TextField(help_text="How you and others will notice the change.")
+    weight = models.PositiveSmallIntegerField(
+        default=1, validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    gas_minus_2 = models.CharField("Much less than expected (−2)", max_length=300)
+    gas_minus_1 = models.CharField("Somewhat less than expected (−1)", max_length=300)
+    gas_0 = models.CharField("Expected outcome (0)", max_length=300)
+    gas_plus_1 = models.CharField("Somewhat more than expected (+1)", max_length=300)
+    gas_plus_2 = models.CharField("Much more than expected (+2)", max_length=300)
+
+    class Meta:
+        ordering = ["position", "created_at"]
+
+    def __str__(self) -> str:
+        return self.behaviour
+
+    @property
+    def gas_levels(self) -> list[tuple[int, str]]:
+        return [
+            (-2, self.gas_minus_2),
+            (-1, self.gas_minus_1),
+            (0, self.gas_0),
+            (1, self.gas_plus_1),
+            (2, self.gas_plus_2),
+        ]
+
+
+class Review(BaseModel):
+    """Midpoint or close review: coach and coachee each rate every target on its GAS."""
+
+    class Kind(models.TextChoices):
+        MIDPOINT = "midpoint", "Midpoint review"
+        CLOSE = "close", "Close review"
+
+    engagement = models.ForeignKey(Engagement, on_delete=models.CASCADE, related_name="reviews")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+
+    class Meta:
+        ordering = ["created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["engagement", "kind"], name="one_review_per_kind")
+        ]
+
+    def __str__(self) -> str:
+        return self.get_kind_display()
+
+
+class TargetRating(BaseModel):
+    class Rater(models.TextChoices):
+        COACH = "coach", "Coach"
+        COACHEE = "coachee", "Coachee"
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="ratings")
+    target = models.ForeignKey(BehaviouralTarget, on_delete=models.CASCADE, related_name="+")
+    rater = models.CharField(max_length=20, choices=Rater.choices)
+    level = models.SmallIntegerField(validators=[MinValueValidator(-2), MaxValueValidator(2)])
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["review", "target", "rater"], name="one_rating_per_rater"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_rater_display()}: {self.level:+d}"
+
+
+class SponsorSummary(VersionedModel):
+    """What the sponsor is told: written and approved by the coachee. A separate record,
+    never a filtered view of session notes."""
+
+    engagement = models.ForeignKey(
+        Engagement, on_delete=models.CASCADE, related_name="sponsor_summaries"
+    )
+    review = models.OneToOneField(
+        Review, on_delete=models.SET_NULL, null=True, blank=True, related_name="sponsor_summary"
+    )
+    text = EncryptedTextField(blank=True)
+    approved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return "Sponsor summary"

@@ -1,0 +1,274 @@
+"""Writes for engagements and their behavioural targets (the contract)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from tandem.accounts.models import Membership, Organisation, Programme, User
+from tandem.core.policy import Perm, admin_organisation_ids, engagement_require
+from tandem.core.services import locked, validated_save
+from tandem.core.versioning import bump_version
+from tandem.engagements.models import BehaviouralTarget, Engagement
+
+MAX_TARGETS = 5
+COACHING_MIN_DAYS = 84  # 12 weeks: "3 months" with some slack for holidays
+COACHING_MAX_DAYS = 186  # 6 months
+COACHING_SESSIONS = (6, 12)
+COACHING_MINUTES = (60, 90)
+
+Status = Engagement.Status
+TRANSITIONS: dict[str, set[str]] = {
+    Status.DRAFT: {Status.CONTRACTING, Status.ACTIVE, Status.CANCELLED},
+    Status.CONTRACTING: {Status.ACTIVE, Status.PAUSED, Status.CANCELLED},
+    Status.ACTIVE: {Status.CLOSING, Status.COMPLETED, Status.PAUSED, Status.CANCELLED},
+    Status.CLOSING: {Status.COMPLETED, Status.ACTIVE, Status.PAUSED, Status.CANCELLED},
+    Status.PAUSED: {Status.CANCELLED},  # plus resuming to where it was, see below
+    Status.COMPLETED: set(),
+    Status.CANCELLED: set(),
+}
+
+
+def engagement_validate(engagement: Engagement) -> None:
+    """Business rules beyond single fields; raises ValidationError keyed by field."""
+    errors: dict[str, str] = {}
+    if engagement.coach_id and engagement.coach_id == engagement.coachee_id:
+        errors["coachee"] = "The coachee must be someone other than the coach."
+    if engagement.sponsor_id and engagement.sponsor_id in {
+        engagement.coach_id,
+        engagement.coachee_id,
+    }:
+        errors["sponsor"] = "The sponsor is the coachee's supervisor: not the coach or coachee."
+    if engagement.end_date and engagement.end_date < engagement.start_date:
+        errors["end_date"] = "The end date must be after the start date."
+    if engagement.is_one_on_one and engagement.sponsor_id:
+        errors["sponsor"] = "A manager 1:1 series has no sponsor: the manager is the coach."
+    if engagement.is_coaching:
+        errors.update(_coaching_rules(engagement))
+    programme = engagement.programme if engagement.programme_id else None
+    if programme is not None and programme.organisation_id != engagement.organisation_id:
+        errors["programme"] = "That programme belongs to another organisation."
+    if errors:
+        raise ValidationError(errors)
+
+
+def _coaching_rules(engagement: Engagement) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if engagement.end_date is None:
+        return {"end_date": "A coaching engagement needs an end date (3 to 6 months on)."}
+    days = (engagement.end_date - engagement.start_date).days
+    if not COACHING_MIN_DAYS <= days <= COACHING_MAX_DAYS:
+        errors["end_date"] = (
+            f"A coaching engagement runs 3 to 6 months; this one runs {days} days. "
+            f"Choose an end date {COACHING_MIN_DAYS} to {COACHING_MAX_DAYS} days after the start."
+        )
+    low, high = COACHING_SESSIONS
+    if not low <= engagement.planned_sessions <= high:
+        errors["planned_sessions"] = f"Plan {low} to {high} sessions for a coaching engagement."
+    elif days >= 0 and (engagement.planned_sessions - 1) * engagement.cadence_days > days:
+        needed = (engagement.planned_sessions - 1) * engagement.cadence_days
+        errors["planned_sessions"] = (
+            f"{engagement.planned_sessions} sessions every {engagement.cadence_days} days need "
+            f"{needed} days, but the engagement runs {days}. Plan fewer sessions or a shorter "
+            "cadence."
+        )
+    low_m, high_m = COACHING_MINUTES
+    if not low_m <= engagement.session_minutes <= high_m:
+        errors["session_minutes"] = f"Coaching sessions last {low_m} to {high_m} minutes."
+    return errors
+
+
+def _member_or_error(user: User | None, organisation: Organisation, field: str) -> None:
+    if (
+        user is not None
+        and not Membership.objects.filter(user=user, organisation=organisation).exists()
+    ):
+        raise ValidationError({field: f"{user} is not a member of {organisation}."})
+
+
+@transaction.atomic
+def engagement_create(
+    *,
+    actor: User,
+    organisation: Organisation,
+    kind: str,
+    coach: User,
+    coachee: User,
+    start_date: dt.date,
+    end_date: dt.date | None = None,
+    sponsor: User | None = None,
+    programme: Programme | None = None,
+    title: str = "",
+    cadence_days: int = 14,
+    session_minutes: int = 60,
+    planned_sessions: int = 8,
+) -> Engagement:
+    """Start an engagement in draft.
+
+    Programme admins create any engagement in their organisation; a member may open a 1:1
+    series in which they are the coach (a manager with a report).
+    """
+    is_admin = organisation.pk in admin_organisation_ids(actor)
+    manager_self_serve = kind == Engagement.Kind.ONE_ON_ONE and coach.pk == actor.pk
+    if not is_admin and not manager_self_serve:
+        raise PermissionDenied(
+            "Only a programme admin can start a coaching engagement; "
+            "a manager can start a 1:1 series with themselves as coach."
+        )
+    for user, field in ((coach, "coach"), (coachee, "coachee"), (sponsor, "sponsor")):
+        _member_or_error(user, organisation, field)
+    engagement = Engagement(
+        organisation=organisation,
+        programme=programme,
+        kind=kind,
+        title=title,
+        coach=coach,
+        coachee=coachee,
+        sponsor=sponsor,
+        start_date=start_date,
+        end_date=end_date,
+        cadence_days=cadence_days,
+        session_minutes=session_minutes,
+        planned_sessions=planned_sessions,
+    )
+    engagement.full_clean(validate_constraints=False)
+    engagement_validate(engagement)
+    engagement.save()
+    return engagement
+
+
+EDITABLE_FIELDS = (
+    "title",
+    "programme",
+    "sponsor",
+    "start_date",
+    "end_date",
+    "cadence_days",
+    "session_minutes",
+    "planned_sessions",
+)
+
+
+@transaction.atomic
+def engagement_update(
+    *, actor: User, engagement: Engagement, expected_version: int | None, **changes: Any
+) -> Engagement:
+    engagement_require(actor, Perm.MANAGE_ENGAGEMENT, engagement)
+    unknown = set(changes) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValueError(f"Not editable here: {', '.join(sorted(unknown))}")
+    engagement = locked(engagement)
+    bump_version(engagement, expected=expected_version)
+    for name, value in changes.items():
+        setattr(engagement, name, value)
+    if "sponsor" in changes:
+        _member_or_error(changes["sponsor"], engagement.organisation, "sponsor")
+    engagement.full_clean(validate_constraints=False)
+    engagement_validate(engagement)
+    engagement.save()
+    return engagement
+
+
+def engagement_next_statuses(engagement: Engagement) -> list[str]:
+    allowed = set(TRANSITIONS[engagement.status])
+    if engagement.status == Status.PAUSED and engagement.status_before_pause:
+        allowed.add(engagement.status_before_pause)
+    if engagement.is_one_on_one:
+        allowed -= {Status.CONTRACTING, Status.CLOSING}
+    return [value for value, _ in Status.choices if value in allowed]
+
+
+@transaction.atomic
+def engagement_set_status(*, actor: User, engagement: Engagement, status: str) -> Engagement:
+    engagement_require(actor, Perm.MANAGE_ENGAGEMENT, engagement)
+    engagement = locked(engagement)
+    if status not in engagement_next_statuses(engagement):
+        current = engagement.get_status_display()
+        label = dict(Status.choices).get(status, status)
+        raise ValidationError(
+            {"status": f"An engagement that is {current.lower()} cannot become {label.lower()}."}
+        )
+    if status == Status.PAUSED:
+        engagement.status_before_pause = engagement.status
+    elif engagement.status == Status.PAUSED:
+        engagement.status_before_pause = ""
+    engagement.status = status
+    engagement.version += 1
+    engagement.save(update_fields=["status", "status_before_pause", "version", "updated_at"])
+    return engagement
+
+
+# --- behavioural targets ---------------------------------------------------------------
+
+TARGET_FIELDS = (
+    "behaviour",
+    "why_it_matters",
+    "success_indicators",
+    "weight",
+    "gas_minus_2",
+    "gas_minus_1",
+    "gas_0",
+    "gas_plus_1",
+    "gas_plus_2",
+)
+
+
+@transaction.atomic
+def target_create(*, actor: User, engagement: Engagement, **fields: Any) -> BehaviouralTarget:
+    """Add a target to the contract; the contract is open until the sponsor signs it off."""
+    engagement = locked(engagement)
+    engagement_require(actor, Perm.EDIT_TARGETS, engagement)
+    count = engagement.targets.count()
+    if count >= MAX_TARGETS:
+        raise ValidationError(
+            f"A contract holds at most {MAX_TARGETS} targets: focus beats breadth. "
+            "Merge or drop one first."
+        )
+    target = BehaviouralTarget(engagement=engagement, position=count, **fields)
+    return validated_save(target)
+
+
+@transaction.atomic
+def target_update(*, actor: User, target: BehaviouralTarget, **fields: Any) -> BehaviouralTarget:
+    engagement = locked(target.engagement)
+    engagement_require(actor, Perm.EDIT_TARGETS, engagement)
+    for name, value in fields.items():
+        if name not in TARGET_FIELDS:
+            raise ValueError(f"Not a target field: {name}")
+        setattr(target, name, value)
+    return validated_save(target)
+
+
+@transaction.atomic
+def target_delete(*, actor: User, target: BehaviouralTarget) -> None:
+    engagement = locked(target.engagement)
+    engagement_require(actor, Perm.EDIT_TARGETS, engagement)
+    target.delete()
+
+
+@transaction.atomic
+def targets_sign_off(*, actor: User, engagement: Engagement) -> Engagement:
+    """The sponsor agrees the targets (the three-way meeting). They then see them."""
+    engagement = locked(engagement)
+    engagement_require(actor, Perm.SIGN_OFF_TARGETS, engagement)
+    if not engagement.targets.exists():
+        raise ValidationError("There are no targets to sign off yet.")
+    engagement.targets_signed_off_at = timezone.now()
+    engagement.targets_signed_off_by = actor
+    engagement.save(update_fields=["targets_signed_off_at", "targets_signed_off_by", "updated_at"])
+    return engagement
+
+
+@transaction.atomic
+def targets_reopen(*, actor: User, engagement: Engagement) -> Engagement:
+    """Reopen the contract for changes; the sponsor signs off again afterwards."""
+    engagement = locked(engagement)
+    engagement_require(actor, Perm.REOPEN_TARGETS, engagement)
+    engagement.targets_signed_off_at = None
+    engagement.targets_signed_off_by = None
+    engagement.save(update_fields=["targets_signed_off_at", "targets_signed_off_by", "updated_at"])
+    return engagement

@@ -1,0 +1,203 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from conftest import UserFactory, member
+from tandem.core.policy import Perm, engagement_can
+from tandem.core.tests.world import TARGET
+from tandem.engagements import services
+from tandem.engagements.models import Engagement
+
+
+def _create(actor, organisation, coach, coachee, **overrides):
+    start = timezone.localdate()
+    data = {
+        "actor": actor,
+        "organisation": organisation,
+        "kind": Engagement.Kind.COACHING,
+        "coach": coach,
+        "coachee": coachee,
+        "start_date": start,
+        "end_date": start + dt.timedelta(days=120),
+        "planned_sessions": 8,
+    }
+    data.update(overrides)
+    return services.engagement_create(**data)
+
+
+def test_programme_admin_starts_a_coaching_engagement_in_draft(
+    programme_admin, organisation, coach, coachee, sponsor
+):
+    engagement = _create(programme_admin, organisation, coach, coachee, sponsor=sponsor)
+    assert engagement.status == Engagement.Status.DRAFT
+    assert engagement.cadence_days == 14
+
+
+def test_a_member_cannot_start_a_coaching_engagement(coach, organisation, coachee):
+    with pytest.raises(PermissionDenied):
+        _create(coach, organisation, coach, coachee)
+
+
+def test_a_manager_starts_a_one_on_one_series_as_its_coach(coach, organisation, coachee):
+    series = _create(
+        coach, organisation, coach, coachee, kind=Engagement.Kind.ONE_ON_ONE, end_date=None
+    )
+    assert series.is_one_on_one
+    assert not engagement_can(coach, Perm.VIEW_TARGETS, series)
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field", "message"),
+    [
+        ({"end_date_days": 30}, "end_date", "3 to 6 months"),
+        ({"end_date_days": 300}, "end_date", "3 to 6 months"),
+        ({"planned_sessions": 4}, "planned_sessions", "6 to 12"),
+        ({"planned_sessions": 12, "end_date_days": 100}, "planned_sessions", "need 154 days"),
+        ({"session_minutes": 30}, "session_minutes", "60 to 90"),
+    ],
+)
+def test_coaching_rules_are_explained_next_to_the_field(
+    programme_admin, organisation, coach, coachee, overrides, field, message
+):
+    days = overrides.pop("end_date_days", 120)
+    overrides["end_date"] = timezone.localdate() + dt.timedelta(days=days)
+    with pytest.raises(ValidationError) as info:
+        _create(programme_admin, organisation, coach, coachee, **overrides)
+    assert message in " ".join(info.value.message_dict[field])
+    assert not Engagement.objects.exists()
+
+
+def test_coach_and_coachee_must_differ_and_sponsor_is_neither(
+    programme_admin, organisation, coach, coachee
+):
+    with pytest.raises(ValidationError) as info:
+        _create(programme_admin, organisation, coach, coach)
+    assert "coachee" in info.value.message_dict
+    with pytest.raises(ValidationError) as info:
+        _create(programme_admin, organisation, coach, coachee, sponsor=coach)
+    assert "sponsor" in info.value.message_dict
+
+
+def test_people_must_belong_to_the_organisation(programme_admin, organisation, coach):
+    stranger = UserFactory.create()
+    with pytest.raises(ValidationError, match="not a member"):
+        _create(programme_admin, organisation, coach, stranger)
+
+
+def test_status_moves_along_the_lifecycle_and_pause_resumes_where_it_was(engagement, coach):
+    services.engagement_set_status(actor=coach, engagement=engagement, status="paused")
+    engagement.refresh_from_db()
+    assert services.engagement_next_statuses(engagement) == ["active", "cancelled"]
+    services.engagement_set_status(actor=coach, engagement=engagement, status="active")
+    services.engagement_set_status(actor=coach, engagement=engagement, status="completed")
+    with pytest.raises(ValidationError, match="cannot become"):
+        services.engagement_set_status(actor=coach, engagement=engagement, status="active")
+
+
+def test_coachee_cannot_change_status(engagement, coachee):
+    with pytest.raises(PermissionDenied):
+        services.engagement_set_status(actor=coachee, engagement=engagement, status="paused")
+
+
+def test_stale_edit_of_engagement_is_refused(engagement, coach, programme_admin):
+    version = engagement.version
+    services.engagement_update(
+        actor=programme_admin, engagement=engagement, expected_version=version, title="One"
+    )
+    with pytest.raises(ValidationError, match="Someone else saved"):
+        services.engagement_update(
+            actor=coach, engagement=engagement, expected_version=version, title="Two"
+        )
+    engagement.refresh_from_db()
+    assert engagement.title == "One"
+
+
+# --- the contract -------------------------------------------------------------------------
+
+
+def test_sponsor_sees_targets_only_after_signing_them_off(engagement, coach, sponsor):
+    services.target_create(actor=coach, engagement=engagement, **TARGET)
+    client = Client()
+    client.force_login(sponsor)
+    url = reverse("engagement_detail", args=[engagement.pk])
+    page = client.get(url).content.decode()
+    assert TARGET["behaviour"] not in page
+    assert "Sign off the targets" in page
+    client.post(reverse("targets_sign_off", args=[engagement.pk]))
+    page = client.get(url).content.decode()
+    assert TARGET["behaviour"] in page
+    assert TARGET["gas_0"] in page
+
+
+def test_targets_are_locked_after_sign_off_until_the_coach_reopens(
+    engagement, coach, coachee, sponsor
+):
+    target = services.target_create(actor=coachee, engagement=engagement, **TARGET)
+    services.targets_sign_off(actor=sponsor, engagement=engagement)
+    engagement.refresh_from_db()
+    with pytest.raises(PermissionDenied):
+        services.target_update(actor=coachee, target=target, behaviour="Changed")
+    services.targets_reopen(actor=coach, engagement=engagement)
+    engagement.refresh_from_db()
+    assert not engagement_can(sponsor, Perm.VIEW_TARGETS, engagement)
+    services.target_update(actor=coachee, target=target, behaviour="Changed")
+
+
+def test_nothing_to_sign_off_without_targets(engagement, sponsor):
+    with pytest.raises(ValidationError, match="no targets"):
+        services.targets_sign_off(actor=sponsor, engagement=engagement)
+
+
+def test_at_most_five_targets(engagement, coach):
+    for _ in range(5):
+        services.target_create(actor=coach, engagement=engagement, **TARGET)
+    with pytest.raises(ValidationError, match="at most 5"):
+        services.target_create(actor=coach, engagement=engagement, **TARGET)
+
+
+def test_target_form_shows_errors_next_to_fields_and_stores_nothing(engagement, coach):
+    client = Client()
+    client.force_login(coach)
+    response = client.post(reverse("target_new", args=[engagement.pk]), {"behaviour": "x"})
+    assert response.status_code == 200
+    assert "This field is required" in response.content.decode()
+    assert not engagement.targets.exists()
+
+
+def test_create_page_makes_an_engagement(programme_admin, organisation, coach, coachee, sponsor):
+    client = Client()
+    client.force_login(programme_admin)
+    start = timezone.localdate()
+    response = client.post(
+        reverse("engagement_new"),
+        {
+            "organisation": organisation.pk,
+            "kind": "coaching",
+            "coach": coach.pk,
+            "coachee": coachee.pk,
+            "sponsor": sponsor.pk,
+            "start_date": start.isoformat(),
+            "end_date": (start + dt.timedelta(days=20)).isoformat(),
+            "cadence_days": 14,
+            "session_minutes": 60,
+            "planned_sessions": 8,
+        },
+    )
+    assert response.status_code == 200
+    assert "3 to 6 months" in response.content.decode()
+    assert not Engagement.objects.exists()
+
+
+def test_a_manager_sees_only_the_one_on_one_kind_offered(organisation, coach):
+    member(UserFactory.create(), organisation)
+    client = Client()
+    client.force_login(coach)
+    page = client.get(reverse("engagement_new")).content.decode()
+    assert 'value="one_on_one"' in page
+    assert 'value="coaching"' not in page

@@ -1,0 +1,24 @@
+from django.urls import path
+
+from tandem.engagements import review_views, views
+
+urlpatterns = [
+    path("engagements/new/", views.engagement_new, name="engagement_new"),
+    path("engagements/<uuid:pk>/", views.engagement_detail, name="engagement_detail"),
+    path("engagements/<uuid:pk>/edit/", views.engagement_edit, name="engagement_edit"),
+    path("engagements/<uuid:pk>/status/", views.engagement_status, name="engagement_status"),
+    path("engagements/<uuid:pk>/targets/new/", views.target_new, name="target_new"),
+    path(
+        "engagements/<uuid:pk>/targets/sign-off/",
+        views.targets_sign_off,
+        name="targets_sign_off",
+    ),
+    path("engagements/<uuid:pk>/targets/reopen/", views.targets_reopen, name="targets_reopen"),
+    path(
+        "engagements/<uuid:pk>/reviews/<str:kind>/",
+        review_views.review_detail,
+        name="review_detail",
+    ),
+    path("targets/<uuid:pk>/edit/", views.target_edit, name="target_edit"),
+    path("targets/<uuid:pk>/delete/", views.target_delete, name="target_delete"),
+]

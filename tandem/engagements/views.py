@@ -1,0 +1,209 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from tandem.coaching_sessions.selectors import current_session, engagement_progress, sessions_for
+from tandem.core.forms import run_service, run_service_or_flash
+from tandem.core.http import AuthedRequest
+from tandem.core.policy import Perm, engagement_can
+from tandem.core.svg import line_chart
+from tandem.engagements import services
+from tandem.engagements.forms import (
+    EngagementCreateForm,
+    EngagementEditForm,
+    StatusForm,
+    TargetForm,
+)
+from tandem.engagements.reviews import sponsor_summaries_for
+from tandem.engagements.selectors import (
+    engagement_get_for,
+    organisations_administered_by,
+    organisations_of,
+    target_get_for,
+    targets_for,
+)
+from tandem.feedback.selectors import cycles_for
+
+
+def _perms(request: AuthedRequest, engagement: object) -> dict[str, bool]:
+    return {p.value: engagement_can(request.user, p, engagement) for p in Perm}  # type: ignore[arg-type]
+
+
+@login_required
+def engagement_new(request: AuthedRequest) -> HttpResponse:
+    admin_orgs = organisations_administered_by(user=request.user)
+    organisations = admin_orgs if admin_orgs.exists() else organisations_of(user=request.user)
+    if not organisations.exists():
+        raise PermissionDenied("You are not a member of any organisation.")
+    form = EngagementCreateForm(request.POST or None, organisations=organisations)
+    if not admin_orgs.exists():
+        # A manager starts a 1:1 series with a report, as its coach.
+        form.fields["kind"].choices = [("one_on_one", "Manager 1:1 series")]  # type: ignore[attr-defined]
+        form.fields["coach"].initial = request.user.pk
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        engagement = run_service(
+            form,
+            lambda: services.engagement_create(actor=request.user, **data),
+        )
+        if engagement is not None:
+            messages.success(request, "Engagement created. Next: plan its sessions.")
+            return redirect("engagement_detail", pk=engagement.pk)
+    return render(request, "engagements/engagement_form.html", {"form": form, "creating": True})
+
+
+@login_required
+def engagement_detail(request: AuthedRequest, pk: str) -> HttpResponse:
+    engagement = engagement_get_for(user=request.user, pk=pk)
+    perms = _perms(request, engagement)
+    progress = engagement_progress(user=request.user, engagement=engagement)
+    targets = targets_for(user=request.user, engagement=engagement) if perms["view_targets"] else []
+    current = current_session(engagement) if perms["view_session_content"] else None
+    chart = line_chart(
+        progress.commitment_by_session,
+        y_min=1,
+        y_max=10,
+        threshold=8,
+        label="Commitment by session",
+    )
+    return render(
+        request,
+        "engagements/engagement_detail.html",
+        {
+            "engagement": engagement,
+            "perms": perms,
+            "progress": progress,
+            "chart": chart,
+            "targets": targets,
+            "sessions": sessions_for(user=request.user, engagement=engagement),
+            "current": current,
+            "current_due": current is not None and current.scheduled_at <= timezone.now(),
+            "next_statuses": services.engagement_next_statuses(engagement)
+            if perms["manage_engagement"]
+            else [],
+            "status_labels": dict(engagement.Status.choices),
+            "sponsor_summaries": sponsor_summaries_for(user=request.user, engagement=engagement)
+            if perms["read_sponsor_summary"]
+            else [],
+            "cycles": cycles_for(user=request.user, engagement=engagement)
+            if perms["view_360_progress"]
+            else [],
+        },
+    )
+
+
+@login_required
+def engagement_edit(request: AuthedRequest, pk: str) -> HttpResponse:
+    engagement = engagement_get_for(user=request.user, pk=pk, perm=Perm.MANAGE_ENGAGEMENT)
+    form = EngagementEditForm(request.POST or None, instance=engagement)
+    if request.method == "POST" and form.is_valid():
+        changes = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        saved = run_service(
+            form,
+            lambda: services.engagement_update(
+                actor=request.user,
+                engagement=engagement,
+                expected_version=form.cleaned_data["version"],
+                **changes,
+            ),
+        )
+        if saved is not None:
+            messages.success(request, "Engagement updated.")
+            return redirect("engagement_detail", pk=engagement.pk)
+    return render(
+        request, "engagements/engagement_form.html", {"form": form, "engagement": engagement}
+    )
+
+
+@login_required
+@require_POST
+def engagement_status(request: AuthedRequest, pk: str) -> HttpResponse:
+    engagement = engagement_get_for(user=request.user, pk=pk, perm=Perm.MANAGE_ENGAGEMENT)
+    form = StatusForm(request.POST)
+    if form.is_valid():
+        done = run_service(
+            form,
+            lambda: services.engagement_set_status(
+                actor=request.user, engagement=engagement, status=form.cleaned_data["status"]
+            ),
+        )
+        if done is not None:
+            messages.success(request, f"Status is now {done.get_status_display().lower()}.")
+            return redirect("engagement_detail", pk=engagement.pk)
+    for error in form.errors.values():
+        messages.error(request, " ".join(str(e) for e in error))
+    return redirect("engagement_detail", pk=engagement.pk)
+
+
+# --- targets ------------------------------------------------------------------------------
+
+
+@login_required
+def target_new(request: AuthedRequest, pk: str) -> HttpResponse:
+    engagement = engagement_get_for(user=request.user, pk=pk, perm=Perm.EDIT_TARGETS)
+    form = TargetForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        target = run_service(
+            form,
+            lambda: services.target_create(
+                actor=request.user, engagement=engagement, **form.cleaned_data
+            ),
+        )
+        if target is not None:
+            messages.success(request, "Target added to the contract.")
+            return redirect("engagement_detail", pk=engagement.pk)
+    return render(request, "engagements/target_form.html", {"form": form, "engagement": engagement})
+
+
+@login_required
+def target_edit(request: AuthedRequest, pk: str) -> HttpResponse:
+    target = target_get_for(user=request.user, pk=pk, perm=Perm.EDIT_TARGETS)
+    form = TargetForm(request.POST or None, instance=target)
+    if request.method == "POST" and form.is_valid():
+        saved = run_service(
+            form,
+            lambda: services.target_update(actor=request.user, target=target, **form.cleaned_data),
+        )
+        if saved is not None:
+            messages.success(request, "Target updated.")
+            return redirect("engagement_detail", pk=target.engagement_id)
+    return render(
+        request,
+        "engagements/target_form.html",
+        {"form": form, "engagement": target.engagement, "target": target},
+    )
+
+
+@login_required
+@require_POST
+def target_delete(request: AuthedRequest, pk: str) -> HttpResponse:
+    target = target_get_for(user=request.user, pk=pk, perm=Perm.EDIT_TARGETS)
+    services.target_delete(actor=request.user, target=target)
+    messages.success(request, "Target removed.")
+    return redirect("engagement_detail", pk=target.engagement_id)
+
+
+@login_required
+@require_POST
+def targets_sign_off(request: AuthedRequest, pk: str) -> HttpResponse:
+    engagement = engagement_get_for(user=request.user, pk=pk, perm=Perm.SIGN_OFF_TARGETS)
+    if run_service_or_flash(
+        request, lambda: services.targets_sign_off(actor=request.user, engagement=engagement)
+    ):
+        messages.success(request, "You signed off the targets.")
+    return redirect("engagement_detail", pk=engagement.pk)
+
+
+@login_required
+@require_POST
+def targets_reopen(request: AuthedRequest, pk: str) -> HttpResponse:
+    engagement = engagement_get_for(user=request.user, pk=pk, perm=Perm.REOPEN_TARGETS)
+    services.targets_reopen(actor=request.user, engagement=engagement)
+    messages.success(request, "The contract is open for changes; the sponsor signs off again.")
+    return redirect("engagement_detail", pk=engagement.pk)

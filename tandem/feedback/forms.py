@@ -1,0 +1,37 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
+from django.utils import timezone
+
+from tandem.core.forms import DateInput
+from tandem.feedback import library
+from tandem.feedback.models import FeedbackCycle, RaterGroup
+
+
+class CycleForm(forms.Form):
+    kind = forms.ChoiceField(choices=FeedbackCycle.Kind.choices)
+    closes_on = forms.DateField(label="Raters answer by", widget=DateInput)
+    competency_keys = forms.MultipleChoiceField(
+        label="Competencies to ask about",
+        choices=[(c.key, c.name) for c in library.LIBRARY],
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text="The coaching targets are always asked. A midpoint pulse asks only those.",
+    )
+    manager_shown_alone = forms.BooleanField(
+        required=False,
+        label="Show the manager's answers on their own",
+        help_text="Their invitation will say so. Otherwise the manager counts among 'Others'.",
+    )
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["closes_on"].initial = timezone.localdate() + dt.timedelta(days=14)
+
+
+class NominateForm(forms.Form):
+    name = forms.CharField(max_length=150)
+    email = forms.EmailField()
+    group = forms.ChoiceField(choices=[c for c in RaterGroup.choices if c[0] != RaterGroup.SELF])

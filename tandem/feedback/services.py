@@ -1,0 +1,410 @@
+"""Writes for 360 cycles: set-up, nominations, the rater's link, closing and release."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import random
+import secrets
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from tandem.accounts.models import User
+from tandem.core.policy import Perm, engagement_require
+from tandem.core.services import locked
+from tandem.engagements.models import Engagement
+from tandem.feedback import library
+from tandem.feedback.models import Comment, FeedbackCycle, Invitation, RaterGroup, Response
+
+Kind = FeedbackCycle.Kind
+Status = FeedbackCycle.Status
+MAX_COMMENT = 2000
+
+
+# --- questionnaire ------------------------------------------------------------------------
+
+
+def build_questionnaire(cycle: FeedbackCycle) -> dict[str, Any]:
+    """The items a cycle asks: chosen competencies (full cycles) and the coaching targets.
+
+    A midpoint pulse asks about the target behaviours only."""
+    sections: list[dict[str, Any]] = []
+    if cycle.kind != Kind.MIDPOINT:
+        for key in cycle.competency_keys:
+            competency = library.BY_KEY[key]
+            sections.append(
+                {
+                    "key": competency.key,
+                    "name": competency.name,
+                    "items": [{"key": k, "text": t} for k, t in competency.items],
+                }
+            )
+    targets = list(cycle.engagement.targets.all())
+    if targets:
+        sections.append(
+            {
+                "key": library.TARGETS_KEY,
+                "name": library.TARGETS_NAME,
+                "items": [
+                    {"key": f"target:{t.pk}", "text": t.behaviour, "target": str(t.pk)}
+                    for t in targets
+                ],
+            }
+        )
+    return {"sections": sections, "scale": [list(pair) for pair in library.SCALE]}
+
+
+def questionnaire_item_keys(questionnaire: dict[str, Any]) -> list[str]:
+    return [item["key"] for section in questionnaire["sections"] for item in section["items"]]
+
+
+# --- set-up -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def cycle_create(
+    *,
+    actor: User,
+    engagement: Engagement,
+    kind: str,
+    closes_on: dt.date,
+    competency_keys: list[str] | None = None,
+    manager_shown_alone: bool = False,
+) -> FeedbackCycle:
+    """Set up a 360 round. Baseline and close ask competencies and targets; midpoint,
+    the targets only. Midpoint and close compare with the released baseline."""
+    engagement = locked(engagement)
+    engagement_require(actor, Perm.RUN_360, engagement)
+    errors: dict[str, str] = {}
+    if kind not in Kind.values:
+        errors["kind"] = "Choose baseline, midpoint or close."
+    elif engagement.feedback_cycles.filter(kind=kind).exists():
+        errors["kind"] = f"This engagement already has a {Kind(kind).label.lower()}."
+    keys = list(dict.fromkeys(competency_keys or []))
+    unknown = [k for k in keys if k not in library.BY_KEY]
+    if unknown:
+        errors["competency_keys"] = f"Unknown competencies: {', '.join(unknown)}."
+    if kind in {Kind.BASELINE, Kind.CLOSE} and not keys:
+        errors["competency_keys"] = "Choose at least one competency to ask about."
+    if kind == Kind.MIDPOINT and not engagement.targets.exists():
+        errors["kind"] = "A midpoint pulse asks about the targets: agree targets first."
+    if closes_on <= timezone.localdate():
+        errors["closes_on"] = "Give raters until a date after today."
+    baseline = engagement.feedback_cycles.filter(kind=Kind.BASELINE).first()
+    if kind in {Kind.MIDPOINT, Kind.CLOSE} and baseline is None:
+        errors["kind"] = "Run the baseline 360 first: later rounds are measured against it."
+    if errors:
+        raise ValidationError(errors)
+    return FeedbackCycle.objects.create(
+        engagement=engagement,
+        kind=kind,
+        closes_on=closes_on,
+        competency_keys=keys if kind != Kind.MIDPOINT else [],
+        manager_shown_alone=manager_shown_alone,
+        compared_to=baseline if kind != Kind.BASELINE else None,
+    )
+
+
+def _require_status(cycle: FeedbackCycle, *allowed: str) -> None:
+    if cycle.status not in allowed:
+        raise ValidationError(f"This 360 is {cycle.get_status_display().lower()}.")
+
+
+@transaction.atomic
+def invitation_nominate(
+    *, actor: User, cycle: FeedbackCycle, name: str, email: str, group: str
+) -> Invitation:
+    """The coachee proposes a rater; the coach approves before anyone is asked."""
+    cycle = locked(cycle)
+    engagement_require(actor, Perm.NOMINATE_RATERS, cycle.engagement)
+    _require_status(cycle, Status.DRAFT, Status.OPEN)
+    email = User.objects.normalize_email(email.strip()).lower()
+    errors: dict[str, str] = {}
+    if not name.strip():
+        errors["name"] = "Give the rater's name, so the coach knows who they are."
+    if group not in RaterGroup.values or group == RaterGroup.SELF:
+        errors["group"] = "Choose manager, peer, direct report, stakeholder or other."
+    if email == cycle.engagement.coachee.email:
+        errors["email"] = "That is the coachee: their self-assessment is part of every 360."
+    elif cycle.invitations.filter(email=email).exists():
+        errors["email"] = "This person is already on the list."
+    if errors:
+        raise ValidationError(errors)
+    invitation = Invitation(
+        cycle=cycle, name=name.strip(), email=email, group=group, nominated_by=actor
+    )
+    invitation.full_clean()
+    invitation.save()
+    return invitation
+
+
+def _issue_link(invitation: Invitation) -> None:
+    token = secrets.token_urlsafe(32)
+    invitation.token = token
+    invitation.token_hash = hash_token(token)
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _send_later(invitation: Invitation, *, reminder: bool) -> None:
+    from tandem.feedback.tasks import send_rater_email
+
+    invitation_id = str(invitation.pk)
+    transaction.on_commit(lambda: send_rater_email.enqueue(invitation_id, reminder))
+
+
+@transaction.atomic
+def invitation_review(*, actor: User, invitation: Invitation, approve: bool) -> Invitation:
+    cycle = locked(invitation.cycle)
+    engagement_require(actor, Perm.RUN_360, cycle.engagement)
+    _require_status(cycle, Status.DRAFT, Status.OPEN)
+    invitation = locked(invitation)
+    if invitation.status not in {Invitation.Status.PROPOSED, Invitation.Status.DECLINED}:
+        raise ValidationError("This rater has already been approved.")
+    invitation.status = Invitation.Status.APPROVED if approve else Invitation.Status.DECLINED
+    if approve and cycle.status == Status.OPEN:
+        _issue_link(invitation)
+        invitation.sent_at = timezone.now()
+        _send_later(invitation, reminder=False)
+    invitation.save()
+    return invitation
+
+
+@transaction.atomic
+def invitation_remove(*, actor: User, invitation: Invitation) -> Invitation:
+    """Withdraw an invitation. Answers already given stay: they cannot be traced back."""
+    cycle = locked(invitation.cycle)
+    engagement_require(actor, Perm.RUN_360, cycle.engagement)
+    invitation = locked(invitation)
+    if invitation.group == RaterGroup.SELF:
+        raise ValidationError("The self-assessment is part of every 360.")
+    invitation.status = Invitation.Status.REMOVED
+    invitation.token_hash = None
+    invitation.token = ""
+    invitation.draft = ""
+    invitation.save()
+    return invitation
+
+
+@transaction.atomic
+def cycle_open(*, actor: User, cycle: FeedbackCycle) -> FeedbackCycle:
+    """Freeze the questionnaire and send every approved rater their link."""
+    cycle = locked(cycle)
+    engagement_require(actor, Perm.RUN_360, cycle.engagement)
+    _require_status(cycle, Status.DRAFT)
+    approved = cycle.invitations.filter(status=Invitation.Status.APPROVED)
+    if not approved.exists():
+        raise ValidationError("Approve at least one rater before opening the 360.")
+    cycle.questionnaire = build_questionnaire(cycle)
+    if not questionnaire_item_keys(cycle.questionnaire):
+        raise ValidationError("This 360 has no questions: choose competencies or add targets.")
+    coachee = cycle.engagement.coachee
+    Invitation.objects.create(
+        cycle=cycle,
+        name=coachee.full_name,
+        email=coachee.email,
+        group=RaterGroup.SELF,
+        status=Invitation.Status.APPROVED,
+        nominated_by=actor,
+    )
+    now = timezone.now()
+    for invitation in approved.exclude(group=RaterGroup.SELF):
+        _issue_link(invitation)
+        invitation.sent_at = now
+        invitation.save()
+        _send_later(invitation, reminder=False)
+    cycle.status = Status.OPEN
+    cycle.opened_at = now
+    cycle.version += 1
+    cycle.save()
+    return cycle
+
+
+@transaction.atomic
+def cycle_send_reminders(*, actor: User, cycle: FeedbackCycle) -> int:
+    cycle = locked(cycle)
+    engagement_require(actor, Perm.RUN_360, cycle.engagement)
+    _require_status(cycle, Status.OPEN)
+    pending = cycle.invitations.filter(
+        status=Invitation.Status.APPROVED, completed=False, token_hash__isnull=False
+    )
+    now = timezone.now()
+    count = 0
+    for invitation in pending:
+        invitation.reminded_at = now
+        invitation.save(update_fields=["reminded_at", "updated_at"])
+        _send_later(invitation, reminder=True)
+        count += 1
+    return count
+
+
+@transaction.atomic
+def cycle_close(*, actor: User, cycle: FeedbackCycle) -> FeedbackCycle:
+    """No more answers. Saved but unsubmitted drafts are discarded: they were never given."""
+    cycle = locked(cycle)
+    engagement_require(actor, Perm.RUN_360, cycle.engagement)
+    _require_status(cycle, Status.OPEN)
+    cycle.status = Status.CLOSED
+    cycle.closed_at = timezone.now()
+    cycle.version += 1
+    cycle.save()
+    cycle.invitations.update(draft="")
+    return cycle
+
+
+# --- answering ------------------------------------------------------------------------------
+
+
+class RaterLinkError(Exception):
+    """A link that cannot be used, with a message for the person holding it."""
+
+
+def invitation_for_token(token: str) -> Invitation:
+    invitation = (
+        Invitation.objects.filter(token_hash=hash_token(token))
+        .select_related("cycle__engagement__coachee")
+        .first()
+    )
+    if invitation is None or invitation.status != Invitation.Status.APPROVED:
+        raise RaterLinkError(
+            "This feedback link is not valid. Check that you copied the whole link from the "
+            "email, or ask the person who invited you for a new one."
+        )
+    if invitation.completed:
+        raise RaterLinkError(
+            "You have already given your feedback — thank you. Answers cannot be changed "
+            "afterwards, so that nobody can link them to you."
+        )
+    cycle = invitation.cycle
+    if cycle.status != Status.OPEN:
+        raise RaterLinkError(
+            "This feedback round has closed, so no more answers can be given. "
+            "Anything submitted before it closed is kept."
+        )
+    return invitation
+
+
+def clean_answers(
+    questionnaire: dict[str, Any], raw: dict[str, str], *, complete: bool
+) -> dict[str, int | None]:
+    """Answers as stored: 1–5, None for "can't say". ``complete`` requires every item."""
+    answers: dict[str, int | None] = {}
+    missing = []
+    for key in questionnaire_item_keys(questionnaire):
+        value = raw.get(key, "")
+        if value in {"", None}:
+            missing.append(key)
+        elif value == "na":
+            answers[key] = None
+        elif value in {"1", "2", "3", "4", "5"}:
+            answers[key] = int(value)
+        else:
+            raise ValidationError("Answers are 1 to 5, or “can't say”.")
+    if complete and missing:
+        raise ValidationError(
+            f"{len(missing)} question(s) have no answer yet. Choose a rating or “can't say” "
+            "for each one, then submit.",
+            code="incomplete",
+        )
+    return answers
+
+
+def _reshuffle(cycle: FeedbackCycle) -> None:
+    """Rewrite the cycle's responses and comments in random order with fresh ids, so that
+    neither insertion order nor row ids can be matched with when someone answered."""
+    responses = [(r.group, r.answers) for r in cycle.responses.all()]
+    comments = [(c.group, c.text, c.review) for c in cycle.comments.all()]
+    rng = random.SystemRandom()
+    rng.shuffle(responses)
+    rng.shuffle(comments)
+    cycle.responses.all().delete()
+    cycle.comments.all().delete()
+    Response.objects.bulk_create(Response(cycle=cycle, group=g, answers=a) for g, a in responses)
+    for group, text, review in comments:
+        Comment(cycle=cycle, group=group, text=text, review=review).save()
+
+
+@transaction.atomic
+def answers_save(
+    *, invitation: Invitation, raw: dict[str, str], comment: str, submit: bool
+) -> Invitation:
+    """Save to resume later, or submit once. A submission leaves no trace of who gave it."""
+    invitation = locked(invitation)
+    cycle = locked(invitation.cycle)
+    if invitation.completed or invitation.status != Invitation.Status.APPROVED:
+        raise ValidationError("These answers were already submitted.")
+    if cycle.status != Status.OPEN:
+        raise ValidationError("This feedback round has closed; answers can no longer be given.")
+    questionnaire = cycle.questionnaire or {}
+    answers = clean_answers(questionnaire, raw, complete=submit)
+    comment = comment.strip()
+    if len(comment) > MAX_COMMENT:
+        raise ValidationError({"comment": f"Keep the comment under {MAX_COMMENT} characters."})
+    if not submit:
+        invitation.draft = json.dumps({"answers": raw, "comment": comment})
+        invitation.save(update_fields=["draft", "updated_at"])
+        return invitation
+    Response.objects.create(cycle=cycle, group=invitation.group, answers=answers)
+    if comment:
+        Comment(cycle=cycle, group=invitation.group, text=comment).save()
+    invitation.completed = True
+    invitation.draft = ""
+    invitation.token = ""
+    invitation.save(update_fields=["completed", "draft", "token", "updated_at"])
+    _reshuffle(cycle)
+    return invitation
+
+
+def self_invitation(*, actor: User, cycle: FeedbackCycle) -> Invitation:
+    """The coachee answers about themselves in the app, not through an emailed link."""
+    if actor.pk != cycle.engagement.coachee_id:
+        raise PermissionDenied("Only the coachee gives the self-assessment.")
+    invitation = cycle.invitations.filter(group=RaterGroup.SELF).first()
+    if invitation is None:
+        raise ValidationError("The self-assessment opens with the 360.")
+    return invitation
+
+
+def draft_of(invitation: Invitation) -> dict[str, Any]:
+    return json.loads(invitation.draft) if invitation.draft else {"answers": {}, "comment": ""}
+
+
+# --- review and release ---------------------------------------------------------------------
+
+
+@transaction.atomic
+def comment_review(*, actor: User, comment: Comment, approve: bool) -> Comment:
+    cycle = locked(comment.cycle)
+    engagement_require(actor, Perm.RUN_360, cycle.engagement)
+    _require_status(cycle, Status.CLOSED)
+    comment.review = Comment.Review.APPROVED if approve else Comment.Review.WITHHELD
+    comment.save(update_fields=["review"])
+    return comment
+
+
+@transaction.atomic
+def cycle_release(*, actor: User, cycle: FeedbackCycle) -> FeedbackCycle:
+    """Freeze the report and show it to the coachee. Every comment must be reviewed first;
+    a response arriving later (none can: the cycle is closed) would change nothing shown."""
+    from tandem.feedback.report import build_report
+
+    cycle = locked(cycle)
+    engagement_require(actor, Perm.RUN_360, cycle.engagement)
+    _require_status(cycle, Status.CLOSED)
+    pending = cycle.comments.filter(review=Comment.Review.PENDING).count()
+    if pending:
+        raise ValidationError(
+            f"{pending} comment(s) still await your review: approve or withhold each."
+        )
+    cycle.report = build_report(cycle)
+    cycle.status = Status.RELEASED
+    cycle.released_at = timezone.now()
+    cycle.version += 1
+    cycle.save()
+    return cycle

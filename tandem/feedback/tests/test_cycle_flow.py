@@ -1,0 +1,209 @@
+"""A baseline 360 from nomination to answers, through services and the rater's link."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+from django.core import mail
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from tandem.core.tests.world import TARGET
+from tandem.engagements import services as engagements
+from tandem.feedback import services
+from tandem.feedback.models import Comment, FeedbackCycle, Invitation, Response
+
+RATERS = [
+    ("Mia Manager", "mia@example.org", "manager"),
+    ("Pat Peer", "pat@example.org", "peer"),
+    ("Pia Peer", "pia@example.org", "peer"),
+    ("Paz Peer", "paz@example.org", "peer"),
+    ("Dan Report", "dan@example.org", "direct_report"),
+]
+
+
+def _links() -> dict[str, str]:
+    return {
+        m.to[0]: re.search(r"http://\S+(/r/\S+/)", str(m.body)).group(1)  # type: ignore[union-attr]
+        for m in mail.outbox
+    }
+
+
+def _all_answers(cycle: FeedbackCycle, value: str = "4") -> dict[str, str]:
+    assert cycle.questionnaire is not None
+    return {key: value for key in services.questionnaire_item_keys(cycle.questionnaire)}
+
+
+def test_opening_freezes_the_questionnaire_and_emails_every_approved_rater(open_cycle):
+    keys = services.questionnaire_item_keys(open_cycle.questionnaire)
+    assert "delegation.outcomes" in keys and "candour.early" in keys
+    assert any(k.startswith("target:") for k in keys)
+    assert set(_links()) == {email for _, email, _ in RATERS}
+    assert "shown only as averages of at least three" in mail.outbox[1].body
+    # The token is not stored in clear: only its hash and a sealed copy.
+    token = _links()["pat@example.org"].split("/")[2]
+    assert not Invitation.objects.filter(token_hash=token).exists()
+
+
+def test_manager_is_told_when_shown_alone(
+    engagement, coach, coachee, django_capture_on_commit_callbacks
+):
+    cycle = services.cycle_create(
+        actor=coach,
+        engagement=engagement,
+        kind="baseline",
+        manager_shown_alone=True,
+        closes_on=timezone.localdate() + dt.timedelta(days=7),
+        competency_keys=["direction"],
+    )
+    inv = services.invitation_nominate(
+        actor=coachee, cycle=cycle, name="Mia", email="mia@example.org", group="manager"
+    )
+    services.invitation_review(actor=coach, invitation=inv, approve=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.cycle_open(actor=coach, cycle=cycle)
+    assert "shown on their own, labelled 'Manager'" in mail.outbox[0].body
+
+
+def test_a_rater_saves_resumes_and_submits_once(open_cycle):
+    link = _links()["pat@example.org"]
+    client = Client()
+    page = client.get(link)
+    assert page.status_code == 200
+    assert "Hands over whole outcomes" in page.content.decode()
+    keys = services.questionnaire_item_keys(open_cycle.questionnaire)
+    client.post(link, {keys[0]: "5", keys[1]: "na", "comment": "Half done", "action": "save"})
+    resumed = client.get(link).content.decode()
+    assert f'name="{keys[0]}" value="5" checked' in resumed and "Half done" in resumed
+    assert not Response.objects.exists()
+    incomplete = client.post(link, {keys[0]: "5", "action": "submit"})
+    assert incomplete.status_code == 422
+    assert "have no answer yet" in incomplete.content.decode()
+    assert not Response.objects.exists()
+    done = client.post(
+        link, {**_all_answers(open_cycle), keys[1]: "na", "comment": "Great", "action": "submit"}
+    )
+    assert "Thank you" in done.content.decode()
+    response = Response.objects.get()
+    assert response.group == "peer" and response.answers[keys[1]] is None
+    assert Comment.objects.get().text == "Great"
+    again = client.get(link)
+    assert again.status_code == 404
+    assert "already given your feedback" in again.content.decode()
+    invitation = Invitation.objects.get(email="pat@example.org")
+    assert invitation.completed and invitation.draft == "" and invitation.token == ""
+
+
+def test_forged_and_removed_links_get_a_clear_message(open_cycle, coach):
+    client = Client()
+    forged = client.get(reverse("rater_answer", args=["made-up-token"]))
+    assert forged.status_code == 404 and "not valid" in forged.content.decode()
+    link = _links()["dan@example.org"]
+    services.invitation_remove(
+        actor=coach, invitation=Invitation.objects.get(email="dan@example.org")
+    )
+    assert "not valid" in client.get(link).content.decode()
+
+
+def test_answers_are_stored_apart_from_who_gave_them(open_cycle):
+    response_fields = {f.name for f in Response._meta.get_fields()}
+    assert response_fields == {"id", "cycle", "group", "answers"}
+    comment_fields = {f.name for f in Comment._meta.get_fields()}
+    assert comment_fields == {"id", "cycle", "group", "text", "review"}
+    client = Client()
+    ids_before = set()
+    for email in ("pat@example.org", "pia@example.org"):
+        client.post(_links()[email], {**_all_answers(open_cycle), "action": "submit"})
+        ids_now = set(Response.objects.values_list("id", flat=True))
+        # Every submission rewrites all rows with fresh ids, in random order.
+        assert not (ids_now & ids_before)
+        ids_before = ids_now
+
+
+def test_closing_mid_way_keeps_submitted_answers_and_tells_the_rater(open_cycle, coach):
+    client = Client()
+    client.post(_links()["pat@example.org"], {**_all_answers(open_cycle), "action": "submit"})
+    halfway = _links()["pia@example.org"]
+    client.post(halfway, {"action": "save", "comment": "draft"})
+    services.cycle_close(actor=coach, cycle=open_cycle)
+    page = client.get(halfway)
+    assert page.status_code == 404 and "has closed" in page.content.decode()
+    assert Response.objects.count() == 1
+    assert Invitation.objects.get(email="pia@example.org").draft == ""
+
+
+def test_removing_a_rater_after_they_answered_keeps_their_answers(open_cycle, coach):
+    Client().post(_links()["pat@example.org"], {**_all_answers(open_cycle), "action": "submit"})
+    services.invitation_remove(
+        actor=coach, invitation=Invitation.objects.get(email="pat@example.org")
+    )
+    assert Response.objects.count() == 1
+
+
+def test_changing_targets_after_opening_does_not_change_the_questionnaire(open_cycle, coach):
+    before = open_cycle.questionnaire
+    engagement = open_cycle.engagement
+    target = engagement.targets.get()
+    engagements.target_update(actor=coach, target=target, behaviour="Something else")
+    open_cycle.refresh_from_db()
+    assert open_cycle.questionnaire == before
+
+
+def test_completion_is_counted_per_group_without_names(open_cycle, coach):
+    Client().post(_links()["pat@example.org"], {**_all_answers(open_cycle), "action": "submit"})
+    client = Client()
+    client.force_login(coach)
+    page = client.get(reverse("cycle_detail", args=[open_cycle.pk])).content.decode()
+    assert "Answers so far" in page
+    answered = page[
+        page.index("Answers so far") : page.index("</table>", page.index("Answers so far"))
+    ]
+    assert "Pat Peer" not in answered and "Peers" in answered
+
+
+def test_coachee_answers_the_self_assessment_in_the_app(open_cycle, coachee):
+    client = Client()
+    client.force_login(coachee)
+    url = reverse("self_assessment", args=[open_cycle.pk])
+    assert "Your self-assessment" in client.get(url).content.decode()
+    client.post(url, {**_all_answers(open_cycle, "5"), "action": "submit"})
+    assert Response.objects.get().group == "self"
+
+
+def test_nomination_rules(cycle, coachee, coach, sponsor):
+    with pytest.raises(ValidationError) as info:
+        services.invitation_nominate(
+            actor=coachee, cycle=cycle, name="Me", email=coachee.email, group="peer"
+        )
+    assert "self-assessment" in str(info.value)
+    services.invitation_nominate(
+        actor=coachee, cycle=cycle, name="A", email="a@example.org", group="peer"
+    )
+    with pytest.raises(ValidationError, match="already on the list"):
+        services.invitation_nominate(
+            actor=coachee, cycle=cycle, name="A", email="A@example.org", group="peer"
+        )
+    with pytest.raises(PermissionDenied):
+        services.invitation_nominate(
+            actor=sponsor, cycle=cycle, name="B", email="b@example.org", group="peer"
+        )
+
+
+def test_a_cycle_needs_an_approved_rater_to_open(cycle, coach):
+    with pytest.raises(ValidationError, match="Approve at least one"):
+        services.cycle_open(actor=coach, cycle=cycle)
+
+
+def test_later_rounds_need_a_baseline_first(engagement, coach):
+    engagements.target_create(actor=coach, engagement=engagement, **TARGET)
+    with pytest.raises(ValidationError, match="baseline 360 first"):
+        services.cycle_create(
+            actor=coach,
+            engagement=engagement,
+            kind="midpoint",
+            closes_on=timezone.localdate() + dt.timedelta(days=7),
+        )

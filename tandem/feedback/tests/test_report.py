@@ -1,0 +1,106 @@
+"""The report as the coach previews it and the coachee reads it once released."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from tandem.feedback import measures, services
+from tandem.feedback.models import Comment, Response
+from tandem.feedback.report import build_report
+
+
+def _answer(cycle, group: str, value: int | None, comment: str = "") -> None:
+    keys = services.questionnaire_item_keys(cycle.questionnaire)
+    Response.objects.create(cycle=cycle, group=group, answers=dict.fromkeys(keys, value))
+    if comment:
+        Comment(cycle=cycle, group=group, text=comment).save()
+
+
+@pytest.fixture
+def answered(open_cycle):
+    _answer(open_cycle, "self", 5)
+    for value in (3, 3, 4):
+        _answer(open_cycle, "peer", value, comment=f"Peer says {value}")
+    _answer(open_cycle, "manager", 1, comment="Only the manager")
+    _answer(open_cycle, "direct_report", 2)
+    return open_cycle
+
+
+def test_small_groups_are_hidden_everywhere_and_blind_spots_found(answered):
+    report = build_report(answered)
+    names = [g["name"] for g in report["groups"]]
+    assert names == ["self", "peer"]
+    assert report["all_n"] == 3  # the manager and the lone direct report are left out
+    peer_mean = (3 + 3 + 4) / 3
+    item = report["items"][0]
+    assert item["all"] == round(peer_mean, 2) and item["self"] == 5
+    assert item["category"] == "blind_spot"
+    assert set(report["suppressed"]) >= {"Manager"}
+
+
+def test_release_needs_every_comment_reviewed_then_freezes(answered, coach, coachee):
+    services.cycle_close(actor=coach, cycle=answered)
+    with pytest.raises(ValidationError, match="await your review"):
+        services.cycle_release(actor=coach, cycle=answered)
+    for comment in Comment.objects.all():
+        services.comment_review(actor=coach, comment=comment, approve=True)
+    client = Client()
+    client.force_login(coachee)
+    assert client.get(reverse("cycle_report", args=[answered.pk])).status_code == 403
+    services.cycle_release(actor=coach, cycle=answered)
+    page = client.get(reverse("cycle_report", args=[answered.pk])).content.decode()
+    assert "Peer says 3" in page
+    assert "Only the manager" not in page  # its group is too small to show
+    assert "<svg" in page and "this report is frozen" in page
+    # A released report is frozen: a later change to the answers changes nothing shown.
+    Response.objects.all().update(answers={})
+    assert "Peer says 3" in client.get(reverse("cycle_report", args=[answered.pk])).content.decode()
+
+
+def test_sponsor_never_sees_the_report(answered, coach, sponsor):
+    services.cycle_close(actor=coach, cycle=answered)
+    Comment.objects.update(review="approved")
+    services.cycle_release(actor=coach, cycle=answered)
+    client = Client()
+    client.force_login(sponsor)
+    assert client.get(reverse("cycle_report", args=[answered.pk])).status_code == 403
+
+
+def test_close_cycle_shows_change_with_the_reliable_change_index(open_cycle, coach, engagement):
+    answered = open_cycle
+    keys = services.questionnaire_item_keys(answered.questionnaire)
+    # Four peers whose answers vary across items, so the baseline has a spread and an alpha.
+    for row in ([3, 4, 3, 3], [2, 2, 3, 2], [4, 5, 4, 5], [3, 3, 2, 4]):  # alpha = 0.89
+        answers = {k: row[i % 4] for i, k in enumerate(keys)}
+        Response.objects.create(cycle=answered, group="peer", answers=answers)
+    services.cycle_close(actor=coach, cycle=answered)
+    Comment.objects.update(review="approved")
+    services.cycle_release(actor=coach, cycle=answered)
+    close = services.cycle_create(
+        actor=coach,
+        engagement=engagement,
+        kind="close",
+        closes_on=timezone.localdate() + dt.timedelta(days=7),
+        competency_keys=["delegation"],
+    )
+    close.questionnaire = services.build_questionnaire(close)
+    close.status = "closed"
+    close.save()
+    for _ in range(3):
+        _answer(close, "peer", 5)
+    report = build_report(close)
+    answered.refresh_from_db()
+    before = {r["key"]: r for r in answered.report["items"]}["delegation.outcomes"]
+    alpha = {s["key"]: s["alpha"] for s in answered.report["sections"]}["delegation"]
+    assert before["sd"] > 0 and 0 < alpha < 1
+    change = {c["key"]: c for c in report["change"]}["delegation.outcomes"]
+    assert (change["before"], change["after"]) == (before["all"], 5)
+    expected = measures.reliable_change(before["all"], 5, before["sd"], alpha)
+    assert change["rci"] == round(expected.rci, 2)
+    assert change["verdict"] == expected.direction

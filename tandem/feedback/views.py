@@ -1,0 +1,275 @@
+"""360 pages: the coach's and coachee's cycle page, the rater's link, the report."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from tandem.core.forms import run_service, run_service_or_flash, service_ok
+from tandem.core.http import AuthedRequest
+from tandem.core.policy import Perm, engagement_can
+from tandem.engagements.selectors import engagement_get_for
+from tandem.feedback import services
+from tandem.feedback.forms import CycleForm, NominateForm
+from tandem.feedback.models import FeedbackCycle, Invitation
+from tandem.feedback.report import build_report, report_context
+from tandem.feedback.selectors import (
+    comment_get_for,
+    comments_to_review,
+    completion_by_group,
+    cycle_get_for,
+    cycle_get_report_for,
+    invitation_get_for,
+    nominations,
+)
+
+
+@login_required
+def cycle_new(request: AuthedRequest, pk: str) -> HttpResponse:
+    engagement = engagement_get_for(user=request.user, pk=pk, perm=Perm.RUN_360)
+    taken = set(engagement.feedback_cycles.values_list("kind", flat=True))
+    form = CycleForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        cycle = run_service(
+            form,
+            lambda: services.cycle_create(
+                actor=request.user, engagement=engagement, **form.cleaned_data
+            ),
+        )
+        if cycle is not None:
+            messages.success(request, f"{cycle} set up. Next: the coachee nominates raters.")
+            return redirect("cycle_detail", pk=cycle.pk)
+    return render(
+        request,
+        "feedback/cycle_form.html",
+        {"engagement": engagement, "form": form, "taken": taken},
+        status=422 if form.errors else 200,
+    )
+
+
+def _cycle_page(
+    request: AuthedRequest, cycle: FeedbackCycle, nominate_form: NominateForm | None = None
+) -> HttpResponse:
+    engagement = cycle.engagement
+    runs = engagement_can(request.user, Perm.RUN_360, engagement)
+    own = None
+    if request.user.pk == engagement.coachee_id:
+        own = cycle.invitations.filter(group="self").only("completed").first()
+    return render(
+        request,
+        "feedback/cycle_detail.html",
+        {
+            "cycle": cycle,
+            "engagement": engagement,
+            "runs": runs,
+            "nominations": nominations(cycle),
+            "progress": completion_by_group(cycle),
+            "nominate_form": nominate_form or NominateForm(),
+            "comments": comments_to_review(cycle) if runs and cycle.status == "closed" else [],
+            "self_invitation": own,
+        },
+        status=422 if nominate_form is not None and nominate_form.errors else 200,
+    )
+
+
+@login_required
+def cycle_detail(request: AuthedRequest, pk: str) -> HttpResponse:
+    return _cycle_page(request, cycle_get_for(user=request.user, pk=pk))
+
+
+@login_required
+@require_POST
+def cycle_nominate(request: AuthedRequest, pk: str) -> HttpResponse:
+    cycle = cycle_get_for(user=request.user, pk=pk, perm=Perm.NOMINATE_RATERS)
+    form = NominateForm(request.POST)
+    if form.is_valid() and service_ok(
+        form,
+        lambda: services.invitation_nominate(actor=request.user, cycle=cycle, **form.cleaned_data),
+    ):
+        messages.success(request, f"{form.cleaned_data['name']} proposed; the coach approves.")
+        return redirect("cycle_detail", pk=cycle.pk)
+    return _cycle_page(request, cycle, nominate_form=form)
+
+
+def _cycle_action(request: AuthedRequest, pk: str, action: Any, done: str) -> HttpResponse:
+    cycle = cycle_get_for(user=request.user, pk=pk, perm=Perm.RUN_360)
+    if run_service_or_flash(request, lambda: action(actor=request.user, cycle=cycle)) is not None:
+        messages.success(request, done)
+    return redirect("cycle_detail", pk=cycle.pk)
+
+
+@login_required
+@require_POST
+def cycle_open(request: AuthedRequest, pk: str) -> HttpResponse:
+    return _cycle_action(
+        request, pk, services.cycle_open, "The 360 is open: raters have their links."
+    )
+
+
+@login_required
+@require_POST
+def cycle_remind(request: AuthedRequest, pk: str) -> HttpResponse:
+    return _cycle_action(
+        request,
+        pk,
+        services.cycle_send_reminders,
+        "Reminders sent to raters who have not answered.",
+    )
+
+
+@login_required
+@require_POST
+def cycle_close(request: AuthedRequest, pk: str) -> HttpResponse:
+    return _cycle_action(
+        request, pk, services.cycle_close, "The 360 is closed. Review the comments, then release."
+    )
+
+
+@login_required
+@require_POST
+def cycle_release(request: AuthedRequest, pk: str) -> HttpResponse:
+    return _cycle_action(request, pk, services.cycle_release, "Report released to the coachee.")
+
+
+@login_required
+def cycle_report(request: AuthedRequest, pk: str) -> HttpResponse:
+    """The released report (frozen), or for the coach a live preview once the cycle closed."""
+    cycle = cycle_get_report_for(user=request.user, pk=pk)
+    if cycle.report is not None:
+        report = cycle.report
+    elif cycle.status == FeedbackCycle.Status.CLOSED:
+        report = build_report(cycle)
+    else:
+        messages.info(request, "The report is ready once the 360 has closed.")
+        return redirect("cycle_detail", pk=cycle.pk)
+    return render(
+        request,
+        "feedback/report.html",
+        {"cycle": cycle, "engagement": cycle.engagement, **report_context(report)},
+    )
+
+
+@login_required
+@require_POST
+def invitation_review(request: AuthedRequest, pk: str) -> HttpResponse:
+    invitation = invitation_get_for(user=request.user, pk=pk)
+    approve = request.POST.get("approve") == "1"
+    run_service_or_flash(
+        request,
+        lambda: services.invitation_review(
+            actor=request.user, invitation=invitation, approve=approve
+        ),
+    )
+    return redirect("cycle_detail", pk=invitation.cycle_id)
+
+
+@login_required
+@require_POST
+def invitation_remove(request: AuthedRequest, pk: str) -> HttpResponse:
+    invitation = invitation_get_for(user=request.user, pk=pk)
+    if run_service_or_flash(
+        request, lambda: services.invitation_remove(actor=request.user, invitation=invitation)
+    ):
+        messages.success(
+            request,
+            f"{invitation.name} removed. Any answers already given stay: they cannot be "
+            "traced back to anyone.",
+        )
+    return redirect("cycle_detail", pk=invitation.cycle_id)
+
+
+@login_required
+@require_POST
+def comment_review(request: AuthedRequest, pk: str) -> HttpResponse:
+    comment = comment_get_for(user=request.user, pk=pk)
+    run_service_or_flash(
+        request,
+        lambda: services.comment_review(
+            actor=request.user, comment=comment, approve=request.POST.get("approve") == "1"
+        ),
+    )
+    return redirect("cycle_detail", pk=comment.cycle_id)
+
+
+# --- answering ------------------------------------------------------------------------------
+
+
+def _answer_page(
+    request: HttpRequest,
+    invitation: Invitation,
+    *,
+    post_url: str,
+    errors: list[str] | None = None,
+    values: dict[str, Any] | None = None,
+) -> HttpResponse:
+    cycle = invitation.cycle
+    draft = values or services.draft_of(invitation)
+    return render(
+        request,
+        "feedback/answer.html",
+        {
+            "invitation": invitation,
+            "cycle": cycle,
+            "coachee": cycle.engagement.coachee,
+            "questionnaire": cycle.questionnaire,
+            "answers": draft["answers"],
+            "comment": draft["comment"],
+            "errors": errors or [],
+            "post_url": post_url,
+            "is_self": invitation.group == "self",
+        },
+        status=422 if errors else 200,
+    )
+
+
+def _handle_answers(request: HttpRequest, invitation: Invitation, post_url: str) -> HttpResponse:
+    if request.method != "POST":
+        return _answer_page(request, invitation, post_url=post_url)
+    cycle = invitation.cycle
+    keys = services.questionnaire_item_keys(cycle.questionnaire or {"sections": []})
+    raw = {key: request.POST.get(key, "") for key in keys}
+    comment = request.POST.get("comment", "")
+    submit = request.POST.get("action") == "submit"
+    try:
+        services.answers_save(invitation=invitation, raw=raw, comment=comment, submit=submit)
+    except services.ValidationError as exc:
+        return _answer_page(
+            request,
+            invitation,
+            post_url=post_url,
+            errors=exc.messages,
+            values={"answers": raw, "comment": comment},
+        )
+    if submit:
+        return render(request, "feedback/answer_done.html", {"coachee": cycle.engagement.coachee})
+    messages.success(request, "Saved. Come back with the same link to finish.")
+    return redirect(post_url)
+
+
+def rater_answer(request: HttpRequest, token: str) -> HttpResponse:
+    """The rater's one-time link: no account, save and resume, submit once."""
+    try:
+        invitation = services.invitation_for_token(token)
+    except services.RaterLinkError as exc:
+        return render(request, "feedback/link_error.html", {"message": str(exc)}, status=404)
+    return _handle_answers(request, invitation, request.path)
+
+
+@login_required
+def self_assessment(request: AuthedRequest, pk: str) -> HttpResponse:
+    cycle = cycle_get_for(user=request.user, pk=pk)
+    invitation = run_service_or_flash(
+        request, lambda: services.self_invitation(actor=request.user, cycle=cycle)
+    )
+    if invitation is None:
+        return redirect("cycle_detail", pk=cycle.pk)
+    if invitation.completed or cycle.status != FeedbackCycle.Status.OPEN:
+        messages.info(request, "Your self-assessment is closed.")
+        return redirect("cycle_detail", pk=cycle.pk)
+    invitation.cycle = cycle
+    return _handle_answers(request, invitation, request.path)

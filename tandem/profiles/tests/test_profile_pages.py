@@ -1,0 +1,66 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from conftest import UserFactory, member
+from tandem.engagements.models import Engagement
+from tandem.profiles import services
+from tandem.profiles.models import PersonalityProfile
+
+
+def _all(value: int) -> dict[str, str]:
+    return {f"i{n}": str(value) for n in range(1, 51)}
+
+
+def test_coachee_takes_the_profile_and_coach_sees_it(engagement, coachee, coach, sponsor):
+    client = Client()
+    client.force_login(coachee)
+    url = reverse("profile", args=[engagement.pk])
+    incomplete = client.post(url, {"i1": "5"})
+    assert incomplete.status_code == 422
+    assert "49 statement(s) have no answer yet" in incomplete.content.decode()
+    assert not PersonalityProfile.objects.exists()
+    client.post(url, _all(3))
+    assert PersonalityProfile.objects.get().scores == dict.fromkeys(
+        [
+            "Extraversion",
+            "Agreeableness",
+            "Conscientiousness",
+            "Emotional Stability",
+            "Intellect/Imagination",
+        ],
+        30,
+    ) or set(PersonalityProfile.objects.get().scores.values()) == {30}
+    client.force_login(coach)
+    page = client.get(url).content.decode()
+    assert "shown once 5 people have taken it" in page and "<svg" in page
+    client.force_login(sponsor)
+    assert client.get(url).status_code == 403
+
+
+def test_organisation_comparison_appears_from_five_people(engagement, organisation, coach):
+    for n in range(4):
+        other = member(UserFactory.create(), organisation)
+        start = timezone.localdate()
+        e = Engagement.objects.create(
+            organisation=organisation,
+            kind="coaching",
+            coach=coach,
+            coachee=other,
+            start_date=start,
+            end_date=start + dt.timedelta(days=100),
+        )
+        services.profile_submit(
+            actor=other, engagement=e, answers={i: 1 + (i + n) % 5 for i in range(1, 51)}
+        )
+    services.profile_submit(
+        actor=engagement.coachee, engagement=engagement, answers={i: 4 for i in range(1, 51)}
+    )
+    client = Client()
+    client.force_login(engagement.coachee)
+    page = client.get(reverse("profile", args=[engagement.pk])).content.decode()
+    assert "n = 5" in page

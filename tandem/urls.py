@@ -1,0 +1,24 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from tandem.core import views as core_views
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path(
+        "login/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", include("tandem.accounts.urls")),
+    path("", include("tandem.engagements.urls")),
+    path("", include("tandem.coaching_sessions.urls")),
+    path("", include("tandem.action_items.urls")),
+    path("", include("tandem.feedback.urls")),
+    path("", include("tandem.profiles.urls")),
+    path("", include("tandem.transcripts.urls")),
+    path("admin/", admin.site.urls),
+]
