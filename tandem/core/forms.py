@@ -53,7 +53,13 @@ class VersionField(forms.IntegerField):
 
 
 class DateInput(forms.DateInput):
+    """A native date picker. Browsers accept only ISO dates in its value, whatever the locale
+    (en-GB would otherwise render 06/12/2026, which the browser silently drops)."""
+
     input_type = "date"
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(format="%Y-%m-%d", **kwargs)  # type: ignore[arg-type]
 
 
 class DateTimeInput(forms.DateTimeInput):
