@@ -5,7 +5,7 @@ PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/tandem
 DEV := DEBUG=1
 
-.PHONY: install run seed test test-postgres check lint format typecheck migrations-check browser-deps eval-analyser bench
+.PHONY: install pdf-deps run seed test test-postgres check lint format typecheck migrations-check browser-deps eval-analyser bench
 
 $(VENV)/.installed: pyproject.toml constraints.txt
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -15,8 +15,15 @@ $(VENV)/.installed: pyproject.toml constraints.txt
 
 install: $(VENV)/.installed
 
+## pdf-deps: Pango and a font for WeasyPrint's PDF reports (usually already there)
+pdf-deps:
+	@ldconfig -p | grep -q libpangoft2-1.0 || { \
+		echo "Installing Pango for the PDF reports…"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+			libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core >/dev/null; }
+
 ## run: the app with demo data on SQLite at http://127.0.0.1:$(PORT)
-run: install
+run: install pdf-deps
 	$(DEV) $(PY) manage.py migrate --noinput -v0
 	$(DEV) $(PY) manage.py seed_demo
 	@echo "\nTandem is at http://127.0.0.1:$(PORT)/ — sign in with a demo login above.\n"
@@ -32,11 +39,11 @@ browser-deps:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
 ## test: the whole suite (SQLite)
-test: install browser-deps
+test: install browser-deps pdf-deps
 	$(PY) -m pytest
 
 ## test-postgres: the whole suite against PostgreSQL ($(PG_URL))
-test-postgres: install browser-deps
+test-postgres: install browser-deps pdf-deps
 	DATABASE_URL=$(PG_URL) $(PY) -m pytest
 
 lint: install

@@ -130,3 +130,24 @@ def bar_chart(
         label,
         mark_safe("".join(bars)),  # noqa: S308 - each part built with format_html above
     )
+
+
+# The app's stylesheet reaches inline SVG in a browser but not in a PDF renderer, so a chart
+# bound for print carries its own colours and type sizes (the values of app.css).
+PRINT_STYLE = (
+    "<style>"
+    "text{font-family:DejaVu Sans,sans-serif}"
+    ".axis,.value{font-size:10px;fill:#5f6b67}.axis-label{font-size:11px;fill:#1d2623}"
+    ".bar{fill:#2f6f62}.bar-0{fill:#d08a2e}"
+    ".line{fill:none;stroke:#2f6f62;stroke-width:2.5}.dot{fill:#d08a2e}"
+    ".threshold{stroke:#5f6b67;stroke-dasharray:4 3}"
+    "</style>"
+)
+
+
+def for_print(svg: SafeString) -> SafeString:
+    """The same chart with its style inside it, for WeasyPrint (which ignores page CSS in SVG)."""
+    head, sep, rest = str(svg).partition(">")
+    if not sep or not head.startswith("<svg"):
+        return mark_safe(svg)  # noqa: S308 - an empty chart: nothing to style
+    return mark_safe(f"{head}>{PRINT_STYLE}{rest}")  # noqa: S308 - svg came from our builders

@@ -11,6 +11,7 @@ urlpatterns = [
     path("360/<uuid:pk>/close/", views.cycle_close, name="cycle_close"),
     path("360/<uuid:pk>/release/", views.cycle_release, name="cycle_release"),
     path("360/<uuid:pk>/report/", views.cycle_report, name="cycle_report"),
+    path("360/<uuid:pk>/report.pdf", views.cycle_report_pdf, name="cycle_report_pdf"),
     path("360/<uuid:pk>/self/", views.self_assessment, name="self_assessment"),
     path("raters/<uuid:pk>/review/", views.invitation_review, name="invitation_review"),
     path("raters/<uuid:pk>/remove/", views.invitation_remove, name="invitation_remove"),

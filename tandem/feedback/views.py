@@ -17,6 +17,7 @@ from tandem.engagements.selectors import engagement_get_for
 from tandem.feedback import services
 from tandem.feedback.forms import CycleForm, NominateForm
 from tandem.feedback.models import FeedbackCycle, Invitation
+from tandem.feedback.pdf import PdfUnavailable, render_report_pdf, report_filename
 from tandem.feedback.report import build_report, report_context
 from tandem.feedback.selectors import (
     comment_get_for,
@@ -136,22 +137,45 @@ def cycle_release(request: AuthedRequest, pk: str) -> HttpResponse:
     return _cycle_action(request, pk, services.cycle_release, "Report released to the coachee.")
 
 
+def _report_or_none(request: AuthedRequest, cycle: FeedbackCycle) -> dict[str, Any] | None:
+    """The released report (frozen), or for the coach a live preview once the cycle closed."""
+    if cycle.report is not None:
+        return cycle.report
+    if cycle.status == FeedbackCycle.Status.CLOSED:
+        return build_report(cycle)
+    messages.info(request, "The report is ready once the 360 has closed.")
+    return None
+
+
 @login_required
 def cycle_report(request: AuthedRequest, pk: str) -> HttpResponse:
-    """The released report (frozen), or for the coach a live preview once the cycle closed."""
     cycle = cycle_get_report_for(user=request.user, pk=pk)
-    if cycle.report is not None:
-        report = cycle.report
-    elif cycle.status == FeedbackCycle.Status.CLOSED:
-        report = build_report(cycle)
-    else:
-        messages.info(request, "The report is ready once the 360 has closed.")
+    report = _report_or_none(request, cycle)
+    if report is None:
         return redirect("cycle_detail", pk=cycle.pk)
     return render(
         request,
         "feedback/report.html",
         {"cycle": cycle, "engagement": cycle.engagement, **report_context(report)},
     )
+
+
+@login_required
+def cycle_report_pdf(request: AuthedRequest, pk: str) -> HttpResponse:
+    """The same report as a PDF download, charts included; same access as the page."""
+    cycle = cycle_get_report_for(user=request.user, pk=pk)
+    report = _report_or_none(request, cycle)
+    if report is None:
+        return redirect("cycle_detail", pk=cycle.pk)
+    try:
+        pdf = render_report_pdf(cycle, report_context(report))
+    except PdfUnavailable as exc:
+        messages.error(request, str(exc))
+        return redirect("cycle_report", pk=cycle.pk)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{report_filename(cycle)}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @login_required

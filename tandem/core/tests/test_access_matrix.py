@@ -92,6 +92,7 @@ EXPECTED: dict[str, tuple[str, str | None, dict[str, object]]] = {
     # The coach may preview; the coachee reads it once released (this world's cycle is not,
     # see test_report.py for after release); nobody else ever.
     "cycle_report": ("GET", "cycle", allow("coach")),
+    "cycle_report_pdf": ("GET", "cycle", allow("coach")),
     "invitation_review": ("POST", "invitation", allow("coach")),
     "invitation_remove": ("POST", "invitation", allow("coach")),
     "comment_review": ("POST", "comment", allow("coach")),

@@ -2,7 +2,9 @@
 
 The coach runs a session through GROW (a commitment of 6 triggers the revisit prompt,
 then 8 commits), creates an action and a private note; the coachee sees the shared
-summary and the action but not the private note; the sponsor sees neither.
+summary and the action but not the private note; the sponsor sees neither. A rater
+answers from their link on a phone; and a baseline 360 runs end to end, from set-up to
+the coachee downloading the PDF.
 """
 
 from __future__ import annotations
@@ -202,3 +204,75 @@ def test_a_rater_answers_from_their_link_saves_resumes_and_submits_once(
     assert Response.objects.get().group == "peer"
     page.goto(link)
     assert "already given your feedback" in page.inner_text("main")
+
+
+def test_a_baseline_360_runs_end_to_end_and_the_coachee_downloads_the_pdf(
+    browser, live_server, engagement, coach, coachee, settings
+):
+    """Set up, nominate, approve, open, three raters answer, close, review, release, PDF."""
+    import re
+
+    from django.core import mail
+
+    settings.SITE_URL = live_server.url
+    coach_page = _sign_in(browser, live_server, coach)
+    coach_page.goto(f"{live_server.url}/engagements/{engagement.pk}/")
+    coach_page.get_by_role("link", name="Set up a 360").click()
+    coach_page.select_option("#id_kind", "baseline")
+    coach_page.get_by_label("Delegates and empowers").check()
+    coach_page.get_by_role("button", name="Set up").click()
+    assert "Baseline 360" in coach_page.locator("h1").inner_text(), coach_page.inner_text("main")
+    cycle_url = coach_page.url
+
+    coachee_page = _sign_in(browser, live_server, coachee)
+    coachee_page.goto(cycle_url)
+    for name in ("Pat Peer", "Pia Peer", "Paz Peer"):
+        coachee_page.fill("#id_name", name)
+        coachee_page.fill("#id_email", f"{name.split()[0].lower()}@example.org")
+        coachee_page.select_option("#id_group", "peer")
+        coachee_page.get_by_role("button", name="Propose").click()
+        coachee_page.wait_for_selector(f"td:has-text('{name}')")
+
+    coach_page.reload()
+    for _ in range(3):
+        coach_page.get_by_role("button", name="Approve").first.click()
+        coach_page.wait_for_load_state()
+    assert coach_page.get_by_role("button", name="Approve").count() == 0
+    coach_page.get_by_role("button", name="Open the 360 and send the links").click()
+    coach_page.wait_for_selector("text=Answers so far")
+
+    links = [
+        m.group(1) for msg in mail.outbox if (m := re.search(r"(http://\S+/r/\S+/)", msg.body))
+    ]
+    assert len(links) == 3
+    rater = browser.new_context(viewport={"width": 420, "height": 900}).new_page()
+    for number, link in enumerate(links):
+        rater.goto(link)
+        for radio_group in rater.locator(".rating").all():
+            radio_group.get_by_label("Often").check()
+        rater.get_by_label(re.compile("keep doing")).fill(f"Comment number {number}.")
+        rater.get_by_role("button", name="Submit").click()
+        rater.wait_for_selector("text=Thank you")
+
+    coach_page.reload()
+    coach_page.get_by_role("button", name="Close the 360").click()
+    coach_page.wait_for_selector("text=Review the comments")
+    for _ in range(3):
+        coach_page.locator(".comment-review .tag:text('Awaiting review')").first.wait_for()
+        coach_page.locator(
+            ".comment-review:has(.tag:text('Awaiting review')) button:text('Approve')"
+        ).first.click()
+        coach_page.wait_for_load_state()
+    coach_page.get_by_role("button", name=re.compile("Release the report")).click()
+    coach_page.wait_for_selector("a:has-text('Report')")
+
+    coachee_page.goto(cycle_url)
+    coachee_page.get_by_role("link", name="Report").click()
+    coachee_page.wait_for_selector("svg.bars")
+    assert "Comment number 1." in coachee_page.inner_text("main")
+    coachee_page.screenshot(path=str(SHOTS / "360-report.png"), full_page=True)
+    with coachee_page.expect_download() as download_info:
+        coachee_page.get_by_role("link", name="Download PDF").click()
+    download = download_info.value
+    assert download.suggested_filename.startswith("360-baseline-")
+    assert Path(download.path()).read_bytes().startswith(b"%PDF-")

@@ -423,8 +423,8 @@ class Command(BaseCommand):
         keys = feedback.questionnaire_item_keys(cycle.questionnaire)
         comments = {
             "peer": [
-                "Generous with her time but hard to reach when overloaded.",
-                "I wish she said what she thinks in the meeting, not afterwards.",
+                "Generous with their time but hard to reach when overloaded.",
+                "I wish they said what they think in the meeting, not afterwards.",
                 "",
                 "Brilliant at setting direction for the region.",
             ],
