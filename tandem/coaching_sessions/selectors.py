@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from uuid import UUID
 
 from django.db.models import Avg, Count, Prefetch, Q, QuerySet
@@ -135,4 +136,34 @@ def engagement_progress(*, user: User, engagement: Engagement) -> Progress:
         actions_total=actions["total"],
         commitment_by_session=series,
         next_session_at=upcoming.scheduled_at if upcoming else None,
+    )
+
+
+RUNNING = (
+    Engagement.Status.CONTRACTING,
+    Engagement.Status.ACTIVE,
+    Engagement.Status.CLOSING,
+)
+
+
+def sessions_planned_in(
+    engagement_ids: list[UUID], *, overdue: bool, limit: int = 5
+) -> QuerySet[CoachingSession]:
+    """Planned sessions of running engagements (not paused, cancelled or completed).
+
+    ``overdue=False``: from the start of today on — what is coming up. ``overdue=True``: before
+    today and still only planned — sessions nobody has recorded as held, cancelled or no-show.
+    The caller passes the engagements the person coaches or is coached in.
+    """
+    today = timezone.make_aware(dt.datetime.combine(timezone.localdate(), dt.time.min))
+    when = Q(scheduled_at__lt=today) if overdue else Q(scheduled_at__gte=today)
+    return (
+        CoachingSession.objects.filter(
+            when,
+            engagement_id__in=engagement_ids,
+            engagement__status__in=RUNNING,
+            status=Status.PLANNED,
+        )
+        .select_related("engagement__coachee", "engagement__coach")
+        .order_by("-scheduled_at" if overdue else "scheduled_at")[:limit]
     )

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from tandem.action_items.models import ActionItem
-from tandem.coaching_sessions.models import CoachingSession
+from tandem.coaching_sessions.selectors import sessions_planned_in
 from tandem.core.http import AuthedRequest
 from tandem.core.policy import Role, engagement_roles
 from tandem.engagements.selectors import engagement_list_for, organisations_administered_by
@@ -27,13 +27,8 @@ def home(request: AuthedRequest) -> HttpResponse:
     engagements = list(engagement_list_for(user=request.user))
     rows = [(e, sorted(engagement_roles(request.user, e))) for e in engagements]
     mine = [e.pk for e, roles in rows if {Role.COACH, Role.COACHEE} & set(roles)]
-    upcoming = (
-        CoachingSession.objects.filter(
-            engagement_id__in=mine, status=CoachingSession.Status.PLANNED
-        )
-        .select_related("engagement__coachee", "engagement__coach")
-        .order_by("scheduled_at")[:5]
-    )
+    upcoming = sessions_planned_in(mine, overdue=False)
+    to_record = sessions_planned_in(mine, overdue=True)
     my_actions = (
         ActionItem.objects.filter(
             engagement_id__in=mine, owner=request.user, status=ActionItem.Status.OPEN
@@ -49,6 +44,7 @@ def home(request: AuthedRequest) -> HttpResponse:
             "today": timezone.localdate(),
             "admin_orgs": organisations_administered_by(user=request.user),
             "upcoming": upcoming,
+            "to_record": to_record,
             "my_actions": my_actions,
         },
     )

@@ -13,3 +13,9 @@ def get(mapping: Any, key: Any) -> Any:
     if hasattr(mapping, "get"):
         return mapping.get(key)
     return None
+
+
+@register.filter
+def humanise(code: Any) -> str:
+    """``open_question`` → ``open question``: a stored code as words."""
+    return str(code or "").replace("_", " ")

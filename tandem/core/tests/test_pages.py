@@ -144,6 +144,32 @@ def test_coachee_sees_summary_and_actions_but_sponsor_sees_only_counts(
         assert secret not in page
 
 
+def test_home_separates_coming_up_from_sessions_nobody_recorded(engagement, coach, coachee):
+    from tandem.core.tests.world import plan_session
+
+    soon = plan_session(engagement, hours_from_now=24 * 3)
+    missed = plan_session(engagement, hours_from_now=-24 * 10)
+    paused = Engagement.objects.create(
+        organisation=engagement.organisation,
+        kind=Engagement.Kind.COACHING,
+        coach=coach,
+        coachee=UserFactory.create(),
+        status=Engagement.Status.PAUSED,
+        start_date=engagement.start_date,
+        end_date=engagement.end_date,
+        planned_sessions=8,
+    )
+    on_hold = plan_session(paused, hours_from_now=24 * 2)
+    client = Client()
+    client.force_login(coach)
+    page = client.get(reverse("home")).content.decode()
+    coming_up, _, not_recorded = page.partition("Not yet recorded")
+    assert reverse("session_detail", args=[soon.pk]) in coming_up
+    assert reverse("session_detail", args=[missed.pk]) in not_recorded
+    assert reverse("session_detail", args=[missed.pk]) not in coming_up
+    assert reverse("session_detail", args=[on_hold.pk]) not in page  # paused: nothing is due
+
+
 def test_programme_admin_sees_engagements_of_their_organisation_only(
     engagement, programme_admin, outsider
 ):
@@ -203,6 +229,11 @@ def test_seed_demo_shows_everything_and_is_idempotent(db):
     assert close.status == "released" and close.report["change"]
     assert ravi.reviews.get(kind="close").ratings.count() == 2
     assert ravi.sponsor_summaries.get().approved_at is not None
+    assert Engagement.objects.filter(status="paused").exists()
+    client = Client()
+    client.force_login(priya.coachee)
+    profile = client.get(reverse("profile", args=[priya.pk])).content.decode()
+    assert "n = 5" in profile  # five coachees took it: the organisation comparison shows
     scores = sorted(
         Engagement.objects.get(kind="one_on_one").transcript_analyses.values_list(
             "coaching_score", flat=True

@@ -34,6 +34,7 @@ def test_coach_uploads_a_zoom_transcript_and_sees_the_report(engagement, coach):
     page = client.get(response["Location"]).content.decode()
     assert 'class="timeline"' in page and "What to try next time" in page
     assert str(record.coaching_score) in page
+    assert "Open question" in page and "open_question" not in page  # labels read as words
 
 
 def test_keeping_the_transcript_keeps_the_words(engagement, coachee):

@@ -36,6 +36,8 @@ PEOPLE = [
     ("priya", "Priya Shah", "priya@northwind.example", Membership.Role.MEMBER),
     ("jordan", "Jordan Lee", "jordan@northwind.example", Membership.Role.MEMBER),
     ("ravi", "Ravi Kumar", "ravi@northwind.example", Membership.Role.MEMBER),
+    ("lena", "Lena Fischer", "lena@northwind.example", Membership.Role.MEMBER),
+    ("omar", "Omar Haddad", "omar@northwind.example", Membership.Role.MEMBER),
     ("sponsor", "Sam Okafor", "sam@northwind.example", Membership.Role.MEMBER),
     ("manager", "Maria Chen", "maria@northwind.example", Membership.Role.MEMBER),
     ("report", "Tom Becker", "tom@northwind.example", Membership.Role.MEMBER),
@@ -43,11 +45,13 @@ PEOPLE = [
 
 ROLE_OF = {
     "admin": "programme admin",
-    "coach": "coach (Priya, Jordan and Ravi)",
+    "coach": "coach (Priya, Jordan, Ravi, Lena, Omar)",
     "priya": "coachee, midway through coaching",
     "jordan": "coachee, contracting",
     "ravi": "coachee, completed: two 360s, close review, sponsor summary",
-    "sponsor": "sponsor (supervisor of Priya, Jordan and Ravi)",
+    "lena": "coachee, just started: first session next week",
+    "omar": "coachee, engagement paused (parental leave)",
+    "sponsor": "sponsor (supervisor of the five coachees)",
     "manager": "manager running 1:1s with Tom",
     "report": "Tom, Maria's report",
 }
@@ -104,7 +108,9 @@ class Command(BaseCommand):
             self._baseline_360(people)
         self._completed(org, programme, people)
         self._jordan(org, programme, people)
+        self._starting(org, programme, people)
         self._one_on_ones(org, people)
+        self._profiles(people)
 
     # --- a coaching engagement midway -----------------------------------------------------
 
@@ -579,6 +585,60 @@ class Command(BaseCommand):
         )
         first = timezone.make_aware(dt.datetime.combine(start, dt.time(14, 0)))
         sessions.sessions_plan(actor=p["coach"], engagement=e, first_at=first, count=7)
+
+    # --- two more coachees: one just started, one paused ------------------------------------
+
+    def _starting(self, org: Organisation, programme: Programme, p: dict[str, User]) -> None:
+        for key, days_ago, paused in (("lena", 6, False), ("omar", 40, True)):
+            start = timezone.localdate() - dt.timedelta(days=days_ago)
+            e = engagements.engagement_create(
+                actor=p["admin"],
+                organisation=org,
+                programme=programme,
+                kind=Engagement.Kind.COACHING,
+                coach=p["coach"],
+                coachee=p[key],
+                sponsor=p["sponsor"],
+                start_date=start,
+                end_date=start + dt.timedelta(days=180 if paused else 120),
+                planned_sessions=8,
+            )
+            for status in ("contracting", "active") + (("paused",) if paused else ()):
+                engagements.engagement_set_status(actor=p["admin"], engagement=e, status=status)
+            # Lena's first session is next week; Omar's resume after his leave.
+            if paused:
+                first_day = timezone.localdate() + dt.timedelta(days=35)
+            else:
+                first_day = start + dt.timedelta(days=13)
+            first = timezone.make_aware(dt.datetime.combine(first_day, dt.time(10, 0)))
+            sessions.sessions_plan(actor=p["coach"], engagement=e, first_at=first, count=8)
+
+    # --- the Big-Five profile: five coachees, so each sees the organisation's norms --------
+
+    def _profiles(self, p: dict[str, User]) -> None:
+        import random
+
+        from tandem.profiles import ipip
+        from tandem.profiles.services import profile_submit
+
+        # A leaning per person and factor (1 low … 5 high), in FACTORS order, for variety.
+        leanings = {
+            "priya": (3.2, 4.1, 4.6, 3.4, 3.9),
+            "jordan": (4.4, 3.0, 3.3, 3.8, 4.2),
+            "ravi": (2.6, 3.6, 4.3, 3.1, 3.5),
+            "lena": (3.8, 4.4, 3.6, 4.0, 3.0),
+            "omar": (3.0, 3.8, 3.9, 2.9, 4.5),
+        }
+        items = ipip.load_items()
+        for key, leaning in leanings.items():
+            rng = random.Random(key)
+            level = dict(zip(ipip.FACTORS, leaning, strict=True))
+            answers = {}
+            for item in items:
+                value = min(5, max(1, round(level[item.factor] + rng.uniform(-1.1, 1.1))))
+                answers[item.number] = value if item.key == "+" else 6 - value
+            engagement = Engagement.objects.get(coachee=p[key], kind=Engagement.Kind.COACHING)
+            profile_submit(actor=p[key], engagement=engagement, answers=answers)
 
     # --- a manager's 1:1 series -------------------------------------------------------------
 
