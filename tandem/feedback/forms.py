@@ -32,6 +32,19 @@ class CycleForm(forms.Form):
 
 
 class NominateForm(forms.Form):
-    name = forms.CharField(max_length=150)
-    email = forms.EmailField()
-    group = forms.ChoiceField(choices=[c for c in RaterGroup.choices if c[0] != RaterGroup.SELF])
+    # Shown in one row, so each field names itself (placeholder and an accessible label).
+    name = forms.CharField(
+        max_length=150,
+        widget=forms.TextInput(attrs={"placeholder": "Name", "aria-label": "Rater's name"}),
+    )
+    email = forms.EmailField(
+        widget=forms.EmailInput(attrs={"placeholder": "Email", "aria-label": "Rater's email"})
+    )
+    group = forms.ChoiceField(
+        choices=[c for c in RaterGroup.choices if c[0] != RaterGroup.SELF],
+        widget=forms.Select(attrs={"aria-label": "How they work with the coachee"}),
+    )
+
+
+class DeadlineForm(forms.Form):
+    closes_on = forms.DateField(label="Raters answer by", widget=DateInput)

@@ -9,6 +9,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from tandem.core.fields import EncryptedTextField
 from tandem.core.models import BaseModel, VersionedModel
@@ -63,6 +64,12 @@ class FeedbackCycle(VersionedModel):
 
     def __str__(self) -> str:
         return self.get_kind_display()
+
+    @property
+    def past_deadline(self) -> bool:
+        """Open, but the day raters were given has passed: links stop working until the
+        coach extends the deadline or closes the round."""
+        return self.status == self.Status.OPEN and timezone.localdate() > self.closes_on
 
 
 class Invitation(BaseModel):

@@ -227,10 +227,33 @@ def cycle_open(*, actor: User, cycle: FeedbackCycle) -> FeedbackCycle:
 
 
 @transaction.atomic
+def cycle_extend(*, actor: User, cycle: FeedbackCycle, closes_on: dt.date) -> FeedbackCycle:
+    """Move the deadline (before opening, or while open, also once it has passed: links that
+    had stopped work again and saved drafts are still there)."""
+    cycle = locked(cycle)
+    engagement_require(actor, Perm.RUN_360, cycle.engagement)
+    _require_status(cycle, Status.DRAFT, Status.OPEN)
+    if closes_on <= timezone.localdate():
+        raise ValidationError({"closes_on": "Give raters until a date after today."})
+    cycle.closes_on = closes_on
+    cycle.version += 1
+    cycle.save()
+    return cycle
+
+
+def _require_before_deadline(cycle: FeedbackCycle) -> None:
+    if cycle.past_deadline:
+        raise ValidationError(
+            f"The deadline ({cycle.closes_on:%-d %B %Y}) has passed: extend it first."
+        )
+
+
+@transaction.atomic
 def cycle_send_reminders(*, actor: User, cycle: FeedbackCycle) -> int:
     cycle = locked(cycle)
     engagement_require(actor, Perm.RUN_360, cycle.engagement)
     _require_status(cycle, Status.OPEN)
+    _require_before_deadline(cycle)
     pending = cycle.invitations.filter(
         status=Invitation.Status.APPROVED, completed=False, token_hash__isnull=False
     )
@@ -287,6 +310,13 @@ def invitation_for_token(token: str) -> Invitation:
             "This feedback round has closed, so no more answers can be given. "
             "Anything submitted before it closed is kept."
         )
+    if cycle.past_deadline:
+        coachee = cycle.engagement.coachee.get_short_name()
+        raise RaterLinkError(
+            f"The deadline for this feedback was {cycle.closes_on:%-d %B %Y}. Anything you "
+            f"saved is kept: if you would still like to answer, tell {coachee} or their coach, "
+            "who can extend the deadline, and this link will work again."
+        )
     return invitation
 
 
@@ -341,6 +371,11 @@ def answers_save(
         raise ValidationError("These answers were already submitted.")
     if cycle.status != Status.OPEN:
         raise ValidationError("This feedback round has closed; answers can no longer be given.")
+    if cycle.past_deadline:
+        raise ValidationError(
+            f"The deadline ({cycle.closes_on:%-d %B %Y}) has passed; answers can no longer be "
+            "given unless the coach extends it."
+        )
     questionnaire = cycle.questionnaire or {}
     answers = clean_answers(questionnaire, raw, complete=submit)
     comment = comment.strip()

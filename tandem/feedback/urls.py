@@ -6,6 +6,7 @@ urlpatterns = [
     path("engagements/<uuid:pk>/360/new/", views.cycle_new, name="cycle_new"),
     path("360/<uuid:pk>/", views.cycle_detail, name="cycle_detail"),
     path("360/<uuid:pk>/nominate/", views.cycle_nominate, name="cycle_nominate"),
+    path("360/<uuid:pk>/deadline/", views.cycle_extend, name="cycle_extend"),
     path("360/<uuid:pk>/open/", views.cycle_open, name="cycle_open"),
     path("360/<uuid:pk>/remind/", views.cycle_remind, name="cycle_remind"),
     path("360/<uuid:pk>/close/", views.cycle_close, name="cycle_close"),

@@ -15,7 +15,7 @@ from tandem.core.http import AuthedRequest
 from tandem.core.policy import Perm, engagement_can
 from tandem.engagements.selectors import engagement_get_for
 from tandem.feedback import services
-from tandem.feedback.forms import CycleForm, NominateForm
+from tandem.feedback.forms import CycleForm, DeadlineForm, NominateForm
 from tandem.feedback.models import FeedbackCycle, Invitation
 from tandem.feedback.pdf import PdfUnavailable, render_report_pdf, report_filename
 from tandem.feedback.report import build_report, report_context
@@ -73,6 +73,7 @@ def _cycle_page(
             "nominate_form": nominate_form or NominateForm(),
             "comments": comments_to_review(cycle) if runs and cycle.status == "closed" else [],
             "self_invitation": own,
+            "deadline_form": DeadlineForm(initial={"closes_on": cycle.closes_on}),
         },
         status=422 if nominate_form is not None and nominate_form.errors else 200,
     )
@@ -101,6 +102,27 @@ def _cycle_action(request: AuthedRequest, pk: str, action: Any, done: str) -> Ht
     cycle = cycle_get_for(user=request.user, pk=pk, perm=Perm.RUN_360)
     if run_service_or_flash(request, lambda: action(actor=request.user, cycle=cycle)) is not None:
         messages.success(request, done)
+    return redirect("cycle_detail", pk=cycle.pk)
+
+
+@login_required
+@require_POST
+def cycle_extend(request: AuthedRequest, pk: str) -> HttpResponse:
+    cycle = cycle_get_for(user=request.user, pk=pk, perm=Perm.RUN_360)
+    form = DeadlineForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose the new date raters have until.")
+    elif (
+        run_service_or_flash(
+            request,
+            lambda: services.cycle_extend(
+                actor=request.user, cycle=cycle, closes_on=form.cleaned_data["closes_on"]
+            ),
+        )
+        is not None
+    ):
+        new = form.cleaned_data["closes_on"]
+        messages.success(request, f"Raters now have until {new:%-d %B %Y}.")
     return redirect("cycle_detail", pk=cycle.pk)
 
 
@@ -292,7 +314,7 @@ def self_assessment(request: AuthedRequest, pk: str) -> HttpResponse:
     )
     if invitation is None:
         return redirect("cycle_detail", pk=cycle.pk)
-    if invitation.completed or cycle.status != FeedbackCycle.Status.OPEN:
+    if invitation.completed or cycle.status != FeedbackCycle.Status.OPEN or cycle.past_deadline:
         messages.info(request, "Your self-assessment is closed.")
         return redirect("cycle_detail", pk=cycle.pk)
     invitation.cycle = cycle

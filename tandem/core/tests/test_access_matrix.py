@@ -85,6 +85,7 @@ EXPECTED: dict[str, tuple[str, str | None, dict[str, object]]] = {
     "cycle_detail": ("GET", "cycle", allow(*CONTENT)),
     "cycle_nominate": ("POST", "cycle", allow(*CONTENT)),
     "cycle_open": ("POST", "cycle", allow("coach")),
+    "cycle_extend": ("POST", "cycle", allow("coach")),
     "cycle_remind": ("POST", "cycle", allow("coach")),
     "cycle_close": ("POST", "cycle", allow("coach")),
     "self_assessment": ("GET", "cycle", allow("coachee")),

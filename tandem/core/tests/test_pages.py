@@ -223,6 +223,9 @@ def test_seed_demo_shows_everything_and_is_idempotent(db):
     shown = [g["name"] for g in baseline.report["groups"]]
     assert shown == ["self", "manager", "peer", "direct_report", "others"]
     assert baseline.report["comments"]
+    pulse = priya.feedback_cycles.get(kind="midpoint")
+    assert pulse.status == "open" and not pulse.past_deadline
+    assert pulse.responses.count() == 5 and pulse.invitations.exclude(draft="").count() == 1
     ravi = Engagement.objects.get(title__startswith="Ravi")
     assert ravi.status == "completed"
     close = ravi.feedback_cycles.get(kind="close")

@@ -136,6 +136,56 @@ def test_closing_mid_way_keeps_submitted_answers_and_tells_the_rater(open_cycle,
     assert Invitation.objects.get(email="pia@example.org").draft == ""
 
 
+def test_an_expired_link_says_so_keeps_the_draft_and_works_again_once_extended(open_cycle, coach):
+    client = Client()
+    link = _links()["pia@example.org"]
+    client.post(link, {"action": "save", "comment": "half-way thoughts"})
+    FeedbackCycle.objects.filter(pk=open_cycle.pk).update(
+        closes_on=timezone.localdate() - dt.timedelta(days=1)
+    )
+    page = client.get(link)
+    assert page.status_code == 404
+    assert "The deadline for this feedback was" in page.content.decode()
+    refused = client.post(link, {**_all_answers(open_cycle), "action": "submit"})
+    assert refused.status_code == 404 and not Response.objects.exists()
+    open_cycle.refresh_from_db()
+    with pytest.raises(ValidationError, match="extend it first"):
+        services.cycle_send_reminders(actor=coach, cycle=open_cycle)
+
+    coach_client = Client()
+    coach_client.force_login(coach)
+    cycle_page = coach_client.get(reverse("cycle_detail", args=[open_cycle.pk])).content.decode()
+    assert "has passed" in cycle_page
+    new_day = timezone.localdate() + dt.timedelta(days=5)
+    response = coach_client.post(
+        reverse("cycle_extend", args=[open_cycle.pk]), {"closes_on": new_day.isoformat()}
+    )
+    assert response.status_code == 302
+    open_cycle.refresh_from_db()
+    assert open_cycle.closes_on == new_day and not open_cycle.past_deadline
+    assert "half-way thoughts" in client.get(link).content.decode()  # the draft survived
+
+
+def test_a_deadline_moves_only_forward_and_only_while_the_cycle_runs(open_cycle, coach, coachee):
+    coach_client = Client()
+    coach_client.force_login(coach)
+    url = reverse("cycle_extend", args=[open_cycle.pk])
+    before = open_cycle.closes_on
+    page = coach_client.post(url, {"closes_on": timezone.localdate().isoformat()}, follow=True)
+    assert "Give raters until a date after today." in page.content.decode()
+    page = coach_client.post(url, {"closes_on": "next tuesday"}, follow=True)
+    assert "Choose the new date" in page.content.decode()
+    open_cycle.refresh_from_db()
+    assert open_cycle.closes_on == before
+    with pytest.raises(PermissionDenied):
+        services.cycle_extend(actor=coachee, cycle=open_cycle, closes_on=before)
+    services.cycle_close(actor=coach, cycle=open_cycle)
+    with pytest.raises(ValidationError, match="closed"):
+        services.cycle_extend(
+            actor=coach, cycle=open_cycle, closes_on=before + dt.timedelta(days=3)
+        )
+
+
 def test_removing_a_rater_after_they_answered_keeps_their_answers(open_cycle, coach):
     Client().post(_links()["pat@example.org"], {**_all_answers(open_cycle), "action": "submit"})
     services.invitation_remove(

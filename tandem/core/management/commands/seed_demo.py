@@ -106,6 +106,7 @@ class Command(BaseCommand):
         self._priya(org, programme, people)
         with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
             self._baseline_360(people)
+            self._midpoint_pulse(people)
         self._completed(org, programme, people)
         self._jordan(org, programme, people)
         self._starting(org, programme, people)
@@ -386,6 +387,24 @@ class Command(BaseCommand):
         level = {"direction": 4.2, "delegation": 2.4, "communication": 3.6, "candour": 2.6}
         self._run_360(p, e, "baseline", level)
 
+    def _raters(self, p: dict[str, User], e: Engagement) -> list[tuple[str, str, str]]:
+        first = e.coachee.full_name.split()[0].lower()
+        return [
+            (p["sponsor"].full_name, p["sponsor"].email, "manager"),
+            *[(f"Peer {n}", f"{first}.peer{n}@northwind.example", "peer") for n in range(1, 5)],
+            *[
+                (f"Report {n}", f"{first}.report{n}@northwind.example", "direct_report")
+                for n in range(1, 4)
+            ],
+            # Two stakeholders: too few to show alone, so they merge with the one "other"
+            # rater into "Others" (3 answers, shown).
+            *[
+                (f"Partner {n}", f"{first}.partner{n}@northwind.example", "stakeholder")
+                for n in (1, 2)
+            ],
+            ("Olu Finance", f"{first}.olu@northwind.example", "other"),
+        ]
+
     def _run_360(
         self, p: dict[str, User], e: Engagement, kind: str, level: dict[str, float]
     ) -> None:
@@ -402,23 +421,7 @@ class Command(BaseCommand):
             competency_keys=["direction", "delegation", "communication", "candour"],
             manager_shown_alone=True,
         )
-        first = e.coachee.full_name.split()[0].lower()
-        raters = [
-            (p["sponsor"].full_name, p["sponsor"].email, "manager"),
-            *[(f"Peer {n}", f"{first}.peer{n}@northwind.example", "peer") for n in range(1, 5)],
-            *[
-                (f"Report {n}", f"{first}.report{n}@northwind.example", "direct_report")
-                for n in range(1, 4)
-            ],
-            # Two stakeholders: too few to show alone, so they merge with the one "other"
-            # rater into "Others" (3 answers, shown).
-            *[
-                (f"Partner {n}", f"{first}.partner{n}@northwind.example", "stakeholder")
-                for n in (1, 2)
-            ],
-            ("Olu Finance", f"{first}.olu@northwind.example", "other"),
-        ]
-        for name, email, group in raters:
+        for name, email, group in self._raters(p, e):
             invitation = feedback.invitation_nominate(
                 actor=e.coachee, cycle=cycle, name=name, email=email, group=group
             )
@@ -461,6 +464,36 @@ class Command(BaseCommand):
         for comment in Comment.objects.filter(cycle=cycle):
             feedback.comment_review(actor=e.coach, comment=comment, approve=True)
         feedback.cycle_release(actor=e.coach, cycle=cycle)
+
+    def _midpoint_pulse(self, p: dict[str, User]) -> None:
+        """Priya's midpoint pulse, open: five of eight raters have answered, one has saved
+        half-way, and the coach can see the counts, remind, or move the deadline."""
+        e = Engagement.objects.get(coachee=p["priya"])
+        cycle = feedback.cycle_create(
+            actor=e.coach,
+            engagement=e,
+            kind="midpoint",
+            closes_on=timezone.localdate() + dt.timedelta(days=6),
+            manager_shown_alone=True,
+        )
+        for name, email, group in self._raters(p, e):
+            if group in {"manager", "peer", "direct_report"}:
+                invitation = feedback.invitation_nominate(
+                    actor=e.coachee, cycle=cycle, name=name, email=email, group=group
+                )
+                feedback.invitation_review(actor=e.coach, invitation=invitation, approve=True)
+        feedback.cycle_open(actor=e.coach, cycle=cycle)
+        cycle.refresh_from_db()
+        assert cycle.questionnaire is not None
+        keys = feedback.questionnaire_item_keys(cycle.questionnaire)
+        invitations = list(
+            cycle.invitations.filter(status=Invitation.Status.APPROVED)
+            .exclude(group="self")
+            .order_by("email")
+        )
+        for n, invitation in enumerate(invitations[:6]):
+            raw = {key: str(3 + (n + i) % 2) for i, key in enumerate(keys)}
+            feedback.answers_save(invitation=invitation, raw=raw, comment="", submit=n < 5)
 
     # --- a completed engagement: baseline and close 360, close review, sponsor summary -----
 
