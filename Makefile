@@ -25,9 +25,9 @@ pdf-deps:
 ## run: the app with demo data on SQLite at http://127.0.0.1:$(PORT)
 run: install pdf-deps
 	$(DEV) $(PY) manage.py migrate --noinput -v0
-	$(DEV) $(PY) manage.py seed_demo
+	$(DEV) SITE_URL=http://127.0.0.1:$(PORT) $(PY) manage.py seed_demo
 	@echo "\nTandem is at http://127.0.0.1:$(PORT)/ — sign in with a demo login above.\n"
-	$(DEV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
+	$(DEV) SITE_URL=http://127.0.0.1:$(PORT) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 seed: install
 	$(DEV) $(PY) manage.py seed_demo --reset

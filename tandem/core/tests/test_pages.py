@@ -4,6 +4,7 @@ and the demo data."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.core.management import call_command
@@ -248,6 +249,19 @@ def test_seed_demo_shows_everything_and_is_idempotent(db):
     for user in User.objects.all():
         assert client.login(username=user.email, password="tandem-demo")
         assert client.get(reverse("home")).status_code == 200
+
+
+@pytest.mark.django_db(transaction=True)  # real commits: the emails are sent on commit
+def test_seed_demo_prints_working_rater_links_and_no_email_dump(settings, capsys):
+    import io
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+    out = io.StringIO()
+    call_command("seed_demo", stdout=out)
+    links = re.findall(r"http://\S+(/r/\S+/)", out.getvalue())
+    assert len(links) == 3  # the open pulse's raters who have not submitted yet
+    assert "Subject:" not in capsys.readouterr().out  # the console mail backend stayed quiet
+    assert Client().get(links[0]).status_code == 200
 
 
 def test_seed_demo_reset_rebuilds(db):

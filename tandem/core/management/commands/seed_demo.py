@@ -73,7 +73,12 @@ class Command(BaseCommand):
         if existing and not reset:
             self.stdout.write("Demo data is already loaded.")
         else:
-            with transaction.atomic():
+            # Rater emails are sent on commit; keep them out of the console (the open pulse's
+            # links are printed below instead).
+            with (
+                override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"),
+                transaction.atomic(),
+            ):
                 if existing:
                     self._delete(existing)
                 self._build()
@@ -81,6 +86,27 @@ class Command(BaseCommand):
         self.stdout.write(f"\nDemo logins (password for all: {PASSWORD}):")
         for key, name, email, _ in PEOPLE:
             self.stdout.write(f"  {email:<28} {name:<12} — {ROLE_OF[key]}")
+        self._print_rater_links()
+
+    def _print_rater_links(self) -> None:
+        """The open pulse's links, as the raters' emails carry them: try the rater's side."""
+        from django.conf import settings
+        from django.urls import reverse
+
+        pending = Invitation.objects.filter(
+            cycle__engagement__organisation__slug=ORG_SLUG,
+            cycle__status="open",
+            status=Invitation.Status.APPROVED,
+            completed=False,
+        ).exclude(group="self")
+        links = [i for i in pending if i.token]
+        if links:
+            self.stdout.write("\nAnswer Priya's midpoint pulse as a rater (no login needed):")
+            for invitation in links:
+                url = settings.SITE_URL.rstrip("/") + reverse(
+                    "rater_answer", args=[invitation.token]
+                )
+                self.stdout.write(f"  {invitation.get_group_display():<15} {url}")
 
     def _delete(self, org: Organisation) -> None:
         emails = [p[2] for p in PEOPLE]
@@ -104,9 +130,8 @@ class Command(BaseCommand):
             Membership.objects.create(user=user, organisation=org, role=role)
             people[key] = user
         self._priya(org, programme, people)
-        with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
-            self._baseline_360(people)
-            self._midpoint_pulse(people)
+        self._baseline_360(people)
+        self._midpoint_pulse(people)
         self._completed(org, programme, people)
         self._jordan(org, programme, people)
         self._starting(org, programme, people)
@@ -526,8 +551,7 @@ class Command(BaseCommand):
             gas_plus_2="Others in the team now coach the juniors this way",
         )
         engagements.targets_sign_off(actor=p["sponsor"], engagement=e)
-        with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
-            self._run_360(p, e, "baseline", {"delegation": 2.3, "communication": 2.8})
+        self._run_360(p, e, "baseline", {"delegation": 2.3, "communication": 2.8})
         first = timezone.make_aware(dt.datetime.combine(start, dt.time(15, 0)))
         held = sessions.sessions_plan(actor=p["coach"], engagement=e, first_at=first, count=6)
         for number, session in enumerate(held, start=1):
@@ -567,8 +591,7 @@ class Command(BaseCommand):
                 status="done",
                 expected_version=None,
             )
-        with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
-            self._run_360(p, e, "close", {"delegation": 3.6, "communication": 3.5})
+        self._run_360(p, e, "close", {"delegation": 3.6, "communication": 3.5})
         reviews.review_rate(actor=p["coach"], engagement=e, kind="close", levels={target.pk: 1})
         reviews.review_rate(actor=p["ravi"], engagement=e, kind="close", levels={target.pk: 0})
         reviews.sponsor_summary_save(
