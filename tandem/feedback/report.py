@@ -85,7 +85,8 @@ def build_report(cycle: FeedbackCycle) -> dict[str, Any]:
         "sections": sections,
         "items": rows,
         "top": [r["key"] for r in rated[:TOP_N]],
-        "bottom": [r["key"] for r in reversed(rated[-TOP_N:])] if len(rated) > TOP_N else [],
+        # The lowest of the items not already among the highest: no item is in both lists.
+        "bottom": [r["key"] for r in reversed(rated[TOP_N:])][:TOP_N],
         "blind_spots": [r["key"] for r in rows if r["category"] == "blind_spot"],
         "hidden_strengths": [r["key"] for r in rows if r["category"] == "hidden_strength"],
         "comments": [

@@ -269,7 +269,13 @@ def cycle_send_reminders(*, actor: User, cycle: FeedbackCycle) -> int:
 
 @transaction.atomic
 def cycle_close(*, actor: User, cycle: FeedbackCycle) -> FeedbackCycle:
-    """No more answers. Saved but unsubmitted drafts are discarded: they were never given."""
+    """No more answers. Saved but unsubmitted drafts are discarded: they were never given.
+
+    Comments of groups too small to show can never be released, so they are deleted here,
+    unread: the coach reviews only comments that could appear in the report, and nobody
+    ever reads what a lone rater wrote."""
+    from tandem.feedback.anonymity import build_report_view
+
     cycle = locked(cycle)
     engagement_require(actor, Perm.RUN_360, cycle.engagement)
     _require_status(cycle, Status.OPEN)
@@ -278,6 +284,14 @@ def cycle_close(*, actor: User, cycle: FeedbackCycle) -> FeedbackCycle:
     cycle.version += 1
     cycle.save()
     cycle.invitations.update(draft="")
+    view = build_report_view(
+        list(cycle.responses.all()),
+        questionnaire_item_keys(cycle.questionnaire or {"sections": []}),
+        manager_shown_alone=cycle.manager_shown_alone,
+    )
+    for comment in cycle.comments.all():
+        if view.comment_group_for(comment.group) is None:
+            comment.delete()
     return cycle
 
 

@@ -58,9 +58,39 @@ def test_release_needs_every_comment_reviewed_then_freezes(answered, coach, coac
     assert "Peer says 3" in page
     assert "Only the manager" not in page  # its group is too small to show
     assert "<svg" in page and "this report is frozen" in page
-    # A released report is frozen: a later change to the answers changes nothing shown.
-    Response.objects.all().update(answers={})
+    # A released report is frozen: later changes to the answers change nothing shown.
+    answered.refresh_from_db()
+    frozen = answered.report
+    _answer(answered, "peer", 1)
+    Response.objects.filter(group="peer").update(answers={})
+    answered.refresh_from_db()
+    assert answered.report == frozen
+    assert build_report(answered)["items"][0]["all"] != frozen["items"][0]["all"]  # live differs
     assert "Peer says 3" in client.get(reverse("cycle_report", args=[answered.pk])).content.decode()
+
+
+def test_comments_of_hidden_groups_are_deleted_unread_at_close(answered, coach):
+    services.cycle_close(actor=coach, cycle=answered)
+    texts = {c.text for c in Comment.objects.all()}  # encrypted: read through the model
+    assert "Only the manager" not in texts  # a group of one: the coach never reads it
+    assert {"Peer says 3", "Peer says 4"} <= texts
+    client = Client()
+    client.force_login(coach)
+    page = client.get(reverse("cycle_detail", args=[answered.pk])).content.decode()
+    assert "Only the manager" not in page and "Peer says 4" in page
+    assert "Answers so far" not in page  # counts per group end with the round
+
+
+def test_no_item_is_both_among_the_highest_and_the_lowest(open_cycle):
+    keys = services.questionnaire_item_keys(open_cycle.questionnaire)
+    assert 5 < len(keys) < 10
+    for _ in range(3):
+        answers = {k: 1 + (i % 5) for i, k in enumerate(keys)}
+        Response.objects.create(cycle=open_cycle, group="peer", answers=answers)
+    report = build_report(open_cycle)
+    assert report["top"] and report["bottom"]
+    assert not set(report["top"]) & set(report["bottom"])
+    assert len(report["top"]) + len(report["bottom"]) == len(keys)
 
 
 def test_sponsor_never_sees_the_report(answered, coach, sponsor):
