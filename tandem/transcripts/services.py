@@ -33,7 +33,7 @@ def transcript_analyse(
         raise ValidationError({"file": "That file is over 2 MB; is it really a transcript?"})
     try:
         analysis: dict[str, Any] = dict(
-            analyse(data, filename=filename, coach=coach or None).to_dict()
+            analyse(data, filename=filename, coach=coach or None, quote=keep).to_dict()
         )
     except TranscriptError as exc:
         raise ValidationError({"file": str(exc)}) from exc

@@ -90,6 +90,7 @@ def analyse_utterances(
     filename: str,
     coach: str | None = None,
     method: Method = "model",
+    quote: bool = True,
 ) -> Analysis:
     """Analyse already-parsed utterances (see :func:`analyse`)."""
     speakers = _speakers(utterances)
@@ -109,7 +110,7 @@ def analyse_utterances(
         speakers=speakers,
         utterances=labelled,
         metrics=metrics,
-        suggestions=suggest(utterances, labels, who, counts, metrics),
+        suggestions=suggest(utterances, labels, who, counts, metrics, quote=quote),
         counts=counts,
     )
 
@@ -120,13 +121,16 @@ def analyse(
     filename: str = "transcript",
     coach: str | None = None,
     method: Method = "model",
+    quote: bool = True,
 ) -> Analysis:
     """Parse a transcript (WebVTT, SRT or plain text) and analyse it.
 
     ``coach`` names the coach; without it the speaker who asks the most questions is taken to be
     the coach (``Analysis.coach_detected`` is then True). ``method="rules"`` skips the trained
-    model. Raises :class:`TranscriptError` for unreadable input or an unknown coach name.
+    model. ``quote=False`` keeps the coach's own words out of the suggestions (for a caller that
+    must not store what was said). Raises :class:`TranscriptError` for unreadable input or an
+    unknown coach name.
     """
     return analyse_utterances(
-        parse(text, filename=filename), filename=filename, coach=coach, method=method
+        parse(text, filename=filename), filename=filename, coach=coach, method=method, quote=quote
     )

@@ -33,6 +33,8 @@ def suggest(
     coach: str,
     counts: Counts,
     metrics: Metrics,
+    *,
+    quote: bool = True,
 ) -> list[str]:
     others = [u.speaker for u in utterances if u.speaker != coach]
     coachee = max(set(others), key=others.count) if others else "the coachee"
@@ -67,12 +69,12 @@ def suggest(
             )
         )
     if asked >= 3 and metrics.open_question_share is not None and metrics.open_question_share < 0.5:
-        example = _example(utterances, labels, coach, "closed_question")
-        quote = f' such as "{example}"' if example else ""
+        example = _example(utterances, labels, coach, "closed_question") if quote else ""
+        such_as = f' such as "{example}"' if example else ""
         candidates.append(
             (
                 1.8 - metrics.open_question_share,
-                f"{closed} of your {asked} questions were closed{quote}. "
+                f"{closed} of your {asked} questions were closed{such_as}. "
                 "Rephrase them to start with "
                 '"what" or "how" ("What\'s getting in the way?") so the answer has to be '
                 "thought through rather than a yes or no.",

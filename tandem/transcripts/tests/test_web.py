@@ -37,6 +37,30 @@ def test_coach_uploads_a_zoom_transcript_and_sees_the_report(engagement, coach):
     assert "Open question" in page and "open_question" not in page  # labels read as words
 
 
+CLOSED = (
+    "Casey: Did you finish the vendor contract for Acme Widgets?\n"
+    "Robin: Not yet.\n"
+    "Casey: Is legal looking at the Acme Widgets terms?\n"
+    "Robin: Yes.\n"
+    "Casey: Will it be done by Friday?\n"
+    "Robin: Probably.\n"
+    "Casey: Can you send me the draft today?\n"
+    "Robin: Sure.\n"
+)
+
+
+def test_without_keep_no_words_are_stored_not_even_quoted_in_a_suggestion(engagement, coach):
+    client = Client()
+    client.force_login(coach)
+    response = _upload(client, engagement, "checkin.txt", CLOSED.encode())
+    record = TranscriptAnalysis.objects.get()
+    assert "Acme Widgets" not in record.result
+    assert "Acme Widgets" not in client.get(response["Location"]).content.decode()
+    assert "were closed" in record.result  # the advice is there, without the quote
+    kept = _upload(client, engagement, "checkin.txt", CLOSED.encode(), keep="on")
+    assert "Acme Widgets" in client.get(kept["Location"]).content.decode()
+
+
 def test_keeping_the_transcript_keeps_the_words(engagement, coachee):
     text = b"Casey: What would make this week a success for you?\nLee: Shipping the plan.\n"
     client = Client()
