@@ -9,9 +9,11 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 from django.test.utils import override_settings
+from django.urls import reverse
 from django.utils import timezone
 
 from tandem.accounts.models import Membership, Organisation, Programme, User
@@ -23,7 +25,7 @@ from tandem.engagements import reviews
 from tandem.engagements import services as engagements
 from tandem.engagements.models import Engagement
 from tandem.feedback import services as feedback
-from tandem.feedback.models import Comment, Invitation
+from tandem.feedback.models import Comment, FeedbackCycle, Invitation
 from tandem.transcripts.services import transcript_analyse
 
 ORG_SLUG = "northwind"
@@ -90,9 +92,6 @@ class Command(BaseCommand):
 
     def _print_rater_links(self) -> None:
         """The open pulse's links, as the raters' emails carry them: try the rater's side."""
-        from django.conf import settings
-        from django.urls import reverse
-
         pending = Invitation.objects.filter(
             cycle__engagement__organisation__slug=ORG_SLUG,
             cycle__status="open",
@@ -430,6 +429,37 @@ class Command(BaseCommand):
             ("Olu Finance", f"{first}.olu@northwind.example", "other"),
         ]
 
+    def _open_cycle(
+        self,
+        p: dict[str, User],
+        e: Engagement,
+        kind: str,
+        *,
+        closes_in_days: int,
+        competency_keys: list[str] | None = None,
+        groups: set[str] | None = None,
+    ) -> tuple[FeedbackCycle, list[str]]:
+        """Set up a 360, have the coachee nominate the demo raters (of ``groups``, or all),
+        the coach approve them, and open it. Returns the cycle and its item keys."""
+        cycle = feedback.cycle_create(
+            actor=e.coach,
+            engagement=e,
+            kind=kind,
+            closes_on=timezone.localdate() + dt.timedelta(days=closes_in_days),
+            competency_keys=competency_keys,
+            manager_shown_alone=True,
+        )
+        for name, email, group in self._raters(p, e):
+            if groups is None or group in groups:
+                invitation = feedback.invitation_nominate(
+                    actor=e.coachee, cycle=cycle, name=name, email=email, group=group
+                )
+                feedback.invitation_review(actor=e.coach, invitation=invitation, approve=True)
+        feedback.cycle_open(actor=e.coach, cycle=cycle)
+        cycle.refresh_from_db()
+        assert cycle.questionnaire is not None
+        return cycle, feedback.questionnaire_item_keys(cycle.questionnaire)
+
     def _run_360(
         self, p: dict[str, User], e: Engagement, kind: str, level: dict[str, float]
     ) -> None:
@@ -438,23 +468,13 @@ class Command(BaseCommand):
         import random
 
         rng = random.Random(f"{e.pk}-{kind}")  # the same demo every time
-        cycle = feedback.cycle_create(
-            actor=e.coach,
-            engagement=e,
-            kind=kind,
-            closes_on=timezone.localdate() + dt.timedelta(days=1),
+        cycle, keys = self._open_cycle(
+            p,
+            e,
+            kind,
+            closes_in_days=1,
             competency_keys=["direction", "delegation", "communication", "candour"],
-            manager_shown_alone=True,
         )
-        for name, email, group in self._raters(p, e):
-            invitation = feedback.invitation_nominate(
-                actor=e.coachee, cycle=cycle, name=name, email=email, group=group
-            )
-            feedback.invitation_review(actor=e.coach, invitation=invitation, approve=True)
-        feedback.cycle_open(actor=e.coach, cycle=cycle)
-        cycle.refresh_from_db()
-        assert cycle.questionnaire is not None
-        keys = feedback.questionnaire_item_keys(cycle.questionnaire)
         comments = {
             "peer": [
                 "Generous with their time but hard to reach when overloaded.",
@@ -494,23 +514,9 @@ class Command(BaseCommand):
         """Priya's midpoint pulse, open: five of eight raters have answered, one has saved
         half-way, and the coach can see the counts, remind, or move the deadline."""
         e = Engagement.objects.get(coachee=p["priya"])
-        cycle = feedback.cycle_create(
-            actor=e.coach,
-            engagement=e,
-            kind="midpoint",
-            closes_on=timezone.localdate() + dt.timedelta(days=6),
-            manager_shown_alone=True,
+        cycle, keys = self._open_cycle(
+            p, e, "midpoint", closes_in_days=6, groups={"manager", "peer", "direct_report"}
         )
-        for name, email, group in self._raters(p, e):
-            if group in {"manager", "peer", "direct_report"}:
-                invitation = feedback.invitation_nominate(
-                    actor=e.coachee, cycle=cycle, name=name, email=email, group=group
-                )
-                feedback.invitation_review(actor=e.coach, invitation=invitation, approve=True)
-        feedback.cycle_open(actor=e.coach, cycle=cycle)
-        cycle.refresh_from_db()
-        assert cycle.questionnaire is not None
-        keys = feedback.questionnaire_item_keys(cycle.questionnaire)
         invitations = list(
             cycle.invitations.filter(status=Invitation.Status.APPROVED)
             .exclude(group="self")
