@@ -90,7 +90,12 @@ class CloseForm(forms.Form):
         help_text="Both of you see this: what you explored, what was agreed.",
     )
     no_action = forms.BooleanField(label="No action this time", required=False)
-    no_action_reason = forms.CharField(label="Why no action", required=False, max_length=500)
+    no_action_reason = forms.CharField(
+        label="Why no action",
+        required=False,
+        max_length=500,
+        widget=forms.TextInput(attrs={"placeholder": "Why not (needed with no action)"}),
+    )
     version = VersionField()
 
 

@@ -62,6 +62,9 @@ def sessions_plan(
     minutes = duration_minutes or engagement.session_minutes
     if count < 1:
         raise ValidationError({"count": "Plan at least one session."})
+    problem = _outside_engagement(engagement, first_at)
+    if problem:
+        raise ValidationError({"first_at": problem})
     if engagement.is_coaching:
         room = COACHING_SESSIONS[1] - _live_sessions(engagement)
         if count > room:
@@ -91,6 +94,22 @@ def sessions_plan(
     return sessions
 
 
+def _outside_engagement(engagement: Engagement, when: dt.datetime) -> str | None:
+    """Why a session at ``when`` does not fit the engagement's dates, or None."""
+    day = timezone.localtime(when).date() if timezone.is_aware(when) else when.date()
+    if day < engagement.start_date:
+        return (
+            f"{day:%d %b %Y} is before the engagement starts on "
+            f"{engagement.start_date:%d %b %Y}. Choose a date within it, or change its dates."
+        )
+    if engagement.end_date and day > engagement.end_date:
+        return (
+            f"{day:%d %b %Y} is after the engagement ends on {engagement.end_date:%d %b %Y}. "
+            "Choose a date within it, or change its dates."
+        )
+    return None
+
+
 @transaction.atomic
 def session_reschedule(
     *,
@@ -103,6 +122,9 @@ def session_reschedule(
     session = locked(session)
     engagement_require(actor, Perm.SCHEDULE_SESSIONS, session.engagement)
     _require_planned(session)
+    problem = _outside_engagement(session.engagement, scheduled_at)
+    if problem:
+        raise ValidationError({"scheduled_at": problem})
     bump_version(session, expected=expected_version)
     session.scheduled_at = scheduled_at
     session.duration_minutes = duration_minutes
@@ -356,6 +378,10 @@ def session_close(
     if not has_action and not no_action:
         errors["no_action"] = (
             'Add at least one action, or tick "No action this time" and say why, to close.'
+        )
+    elif not has_action and not no_action_reason.strip():
+        errors["no_action_reason"] = (
+            "Say why this session ends without an action: the next session starts from it."
         )
     if errors:
         raise ValidationError(errors)

@@ -38,7 +38,8 @@ class Perm(StrEnum):
     MANAGE_ENGAGEMENT = "manage_engagement"  # dates, status, cadence, people
     VIEW_TARGETS = "view_targets"
     EDIT_TARGETS = "edit_targets"
-    SIGN_OFF_TARGETS = "sign_off_targets"
+    SUBMIT_TARGETS = "submit_targets"  # send the agreed targets to the sponsor, or take back
+    SIGN_OFF_TARGETS = "sign_off_targets"  # the sponsor: sign off or ask for changes
     REOPEN_TARGETS = "reopen_targets"
     VIEW_SESSION_CONTENT = "view_session_content"  # agenda, GROW, summaries, actions
     EDIT_SESSION_CONTENT = "edit_session_content"
@@ -65,7 +66,8 @@ GRANTS: dict[Perm, frozenset[Role]] = {
     Perm.MANAGE_ENGAGEMENT: frozenset({C, A}),
     Perm.VIEW_TARGETS: frozenset({C, E, S}),
     Perm.EDIT_TARGETS: frozenset({C, E}),
-    Perm.SIGN_OFF_TARGETS: frozenset({S}),
+    Perm.SUBMIT_TARGETS: frozenset({C, E}),
+    Perm.SIGN_OFF_TARGETS: frozenset({C, S}),  # the coach only where there is no sponsor
     Perm.REOPEN_TARGETS: frozenset({C}),
     Perm.VIEW_SESSION_CONTENT: frozenset({C, E}),
     Perm.EDIT_SESSION_CONTENT: frozenset({C, E}),
@@ -83,6 +85,36 @@ GRANTS: dict[Perm, frozenset[Role]] = {
     Perm.TAKE_PROFILE: frozenset({E}),
 }
 
+# What a refusal says: "Your role here does not let you <this>." Shown on the 403 page.
+REFUSALS: dict[Perm, str] = {
+    Perm.VIEW_ENGAGEMENT: "see this engagement",
+    Perm.MANAGE_ENGAGEMENT: "change its dates, status or people (the coach and the programme "
+    "admin do)",
+    Perm.VIEW_TARGETS: "see the targets yet: the sponsor reads them when asked to sign them off",
+    Perm.EDIT_TARGETS: "change the targets now: they are signed off or waiting for the sponsor",
+    Perm.SUBMIT_TARGETS: "put the targets to a sponsor",
+    Perm.SIGN_OFF_TARGETS: "sign off the targets: the sponsor does, once they are put to him "
+    "or her",
+    Perm.REOPEN_TARGETS: "reopen the contract (the coach does, once it is signed off)",
+    Perm.VIEW_SESSION_CONTENT: "read session notes, agendas or actions: they stay between coach "
+    "and coachee",
+    Perm.EDIT_SESSION_CONTENT: "change session notes, agendas or actions: they belong to coach "
+    "and coachee",
+    Perm.SCHEDULE_SESSIONS: "plan, move or mark sessions (the coach does)",
+    Perm.WRITE_PRIVATE_NOTES: "write a coach's private notes",
+    Perm.WRITE_REFLECTIONS: "write reflections: they are the coachee's journal",
+    Perm.READ_SHARED_REFLECTIONS: "read reflections: only those shared with the coach, by the "
+    "coach",
+    Perm.RUN_360: "run the 360 feedback round (the coach does)",
+    Perm.NOMINATE_RATERS: "nominate 360 raters (the coachee and the coach do)",
+    Perm.VIEW_360_PROGRESS: "see how the 360 round is going",
+    Perm.RATE_REVIEW: "rate the targets in a review (the coach and the coachee do)",
+    Perm.WRITE_SPONSOR_SUMMARY: "write the sponsor's summary (the coachee does)",
+    Perm.READ_SPONSOR_SUMMARY: "read summaries for the sponsor",
+    Perm.VIEW_PROFILE: "see the personality profile: it is the coachee's and the coach's only",
+    Perm.TAKE_PROFILE: "take the personality profile (the coachee does)",
+}
+
 COACHING_ONLY = {
     Perm.VIEW_PROFILE,
     Perm.TAKE_PROFILE,
@@ -94,6 +126,7 @@ COACHING_ONLY = {
     Perm.VIEW_360_PROGRESS,
     Perm.VIEW_TARGETS,
     Perm.EDIT_TARGETS,
+    Perm.SUBMIT_TARGETS,
     Perm.SIGN_OFF_TARGETS,
     Perm.REOPEN_TARGETS,
 }
@@ -137,12 +170,18 @@ def engagement_can(user: User, perm: Perm, engagement: Engagement) -> bool:
         return False
     if perm == Perm.VIEW_TARGETS and roles & {C, E}:
         return True
-    if perm == Perm.VIEW_TARGETS:  # the sponsor only once the targets are signed off
-        return engagement.targets_signed_off
-    if perm == Perm.EDIT_TARGETS:
-        return not engagement.targets_signed_off
+    if perm == Perm.VIEW_TARGETS:  # the sponsor once they are put to him, to sign them off
+        return engagement.targets_signed_off or engagement.targets_awaiting_sign_off
+    if perm == Perm.EDIT_TARGETS:  # what the sponsor is reading does not change under him
+        return not engagement.targets_signed_off and not engagement.targets_awaiting_sign_off
+    if perm == Perm.SUBMIT_TARGETS:  # submit, or take back before the sponsor answers
+        return engagement.sponsor_id is not None and not engagement.targets_signed_off
     if perm == Perm.SIGN_OFF_TARGETS:
-        return not engagement.targets_signed_off
+        if engagement.targets_signed_off:
+            return False
+        if engagement.sponsor_id is None:  # no sponsor: coach and coachee agree them alone
+            return Role.COACH in roles
+        return Role.SPONSOR in roles and engagement.targets_awaiting_sign_off
     if perm == Perm.REOPEN_TARGETS:
         return engagement.targets_signed_off
     return True
@@ -153,7 +192,12 @@ def engagement_require(user: User, perm: Perm, engagement: Engagement) -> None:
     if not engagement_roles(user, engagement):
         raise Http404("No such engagement.")
     if not engagement_can(user, perm, engagement):
-        raise PermissionDenied(f"Your role in this engagement does not allow: {perm.value}.")
+        if perm in COACHING_ONLY and not engagement.is_coaching:
+            raise PermissionDenied(
+                "A 1:1 series has no contract, 360, reviews or profile: "
+                "those belong to coaching engagements."
+            )
+        raise PermissionDenied(f"Your role in this engagement does not let you {REFUSALS[perm]}.")
 
 
 def engagements_visible_to(user: User) -> QuerySet[Engagement]:

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -11,7 +13,12 @@ from tandem.action_items.models import ActionItem
 from tandem.coaching_sessions.selectors import sessions_planned_in
 from tandem.core.http import AuthedRequest
 from tandem.core.policy import Role, engagement_roles
-from tandem.engagements.selectors import engagement_list_for, organisations_administered_by
+from tandem.engagements.models import Engagement
+from tandem.engagements.selectors import (
+    engagement_list_for,
+    organisations_administered_by,
+    organisations_of,
+)
 
 ROLE_LABELS = {
     Role.COACH: "Coach",
@@ -19,16 +26,22 @@ ROLE_LABELS = {
     Role.SPONSOR: "Sponsor",
     Role.PROGRAMME_ADMIN: "Programme admin",
 }
+# In a manager's 1:1 series the same seats are called by their names at work.
+ONE_ON_ONE_LABELS = {**ROLE_LABELS, Role.COACH: "Manager", Role.COACHEE: "Report"}
+
+
+def role_labels(engagement: Engagement, roles: Iterable[Role]) -> list[str]:
+    labels = ONE_ON_ONE_LABELS if engagement.is_one_on_one else ROLE_LABELS
+    return [labels[r] for r in sorted(roles)]
 
 
 @login_required
 def home(request: AuthedRequest) -> HttpResponse:
     """Everything the person has a part in, grouped by the role they play."""
     engagements = list(engagement_list_for(user=request.user))
-    rows = [(e, sorted(engagement_roles(request.user, e))) for e in engagements]
-    mine = [e.pk for e, roles in rows if {Role.COACH, Role.COACHEE} & set(roles)]
-    upcoming = sessions_planned_in(mine, overdue=False)
-    to_record = sessions_planned_in(mine, overdue=True)
+    rows = [(e, engagement_roles(request.user, e)) for e in engagements]
+    mine = [e.pk for e, roles in rows if {Role.COACH, Role.COACHEE} & roles]
+    coaching = [e.pk for e, roles in rows if Role.COACH in roles]  # who marks sessions held
     my_actions = (
         ActionItem.objects.filter(
             engagement_id__in=mine, owner=request.user, status=ActionItem.Status.OPEN
@@ -40,11 +53,15 @@ def home(request: AuthedRequest) -> HttpResponse:
         request,
         "core/home.html",
         {
-            "rows": [(e, [ROLE_LABELS[r] for r in roles]) for e, roles in rows],
+            "rows": [(e, role_labels(e, roles)) for e, roles in rows],
+            "to_sign_off": [
+                e for e, roles in rows if Role.SPONSOR in roles and e.targets_awaiting_sign_off
+            ],
             "today": timezone.localdate(),
             "admin_orgs": organisations_administered_by(user=request.user),
-            "upcoming": upcoming,
-            "to_record": to_record,
+            "can_start": organisations_of(user=request.user).exists(),
+            "upcoming": sessions_planned_in(mine, overdue=False),
+            "to_record": sessions_planned_in(coaching, overdue=True),
             "my_actions": my_actions,
         },
     )

@@ -62,6 +62,18 @@ class Engagement(VersionedModel):
     planned_sessions = models.PositiveSmallIntegerField(
         default=8, validators=[MinValueValidator(1), MaxValueValidator(52)]
     )
+    # The contract's way to sign-off: coach or coachee submit the targets, the sponsor then sees
+    # them and signs off or asks for changes (with a note the coach and coachee read).
+    targets_submitted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    targets_submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    targets_changes_requested = models.TextField(blank=True, editable=False)
     targets_signed_off_at = models.DateTimeField(null=True, blank=True, editable=False)
     targets_signed_off_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -101,6 +113,10 @@ class Engagement(VersionedModel):
     @property
     def targets_signed_off(self) -> bool:
         return self.targets_signed_off_at is not None
+
+    @property
+    def targets_awaiting_sign_off(self) -> bool:
+        return self.targets_submitted_at is not None and not self.targets_signed_off
 
 
 class BehaviouralTarget(BaseModel):

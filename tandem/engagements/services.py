@@ -61,6 +61,8 @@ def _coaching_rules(engagement: Engagement) -> dict[str, str]:
     if engagement.end_date is None:
         return {"end_date": "A coaching engagement needs an end date (3 to 6 months on)."}
     days = (engagement.end_date - engagement.start_date).days
+    if days < 0:
+        return errors  # "the end date must be after the start date" says it already
     if not COACHING_MIN_DAYS <= days <= COACHING_MAX_DAYS:
         errors["end_date"] = (
             f"A coaching engagement runs 3 to 6 months; this one runs {days} days. "
@@ -69,7 +71,7 @@ def _coaching_rules(engagement: Engagement) -> dict[str, str]:
     low, high = COACHING_SESSIONS
     if not low <= engagement.planned_sessions <= high:
         errors["planned_sessions"] = f"Plan {low} to {high} sessions for a coaching engagement."
-    elif days >= 0 and (engagement.planned_sessions - 1) * engagement.cadence_days > days:
+    elif (engagement.planned_sessions - 1) * engagement.cadence_days > days:
         needed = (engagement.planned_sessions - 1) * engagement.cadence_days
         errors["planned_sessions"] = (
             f"{engagement.planned_sessions} sessions every {engagement.cadence_days} days need "
@@ -251,15 +253,90 @@ def target_delete(*, actor: User, target: BehaviouralTarget) -> None:
 
 
 @transaction.atomic
-def targets_sign_off(*, actor: User, engagement: Engagement) -> Engagement:
-    """The sponsor agrees the targets (the three-way meeting). They then see them."""
+def targets_submit(*, actor: User, engagement: Engagement) -> Engagement:
+    """Coach or coachee put the agreed targets to the sponsor; they are locked meanwhile."""
+    engagement = locked(engagement)
+    engagement_require(actor, Perm.SUBMIT_TARGETS, engagement)
+    if engagement.targets_awaiting_sign_off:
+        raise ValidationError("The targets are already with the sponsor.")
+    if not engagement.targets.exists():
+        raise ValidationError("Add at least one target before asking the sponsor to sign off.")
+    engagement.targets_submitted_at = timezone.now()
+    engagement.targets_submitted_by = actor
+    engagement.save(update_fields=["targets_submitted_at", "targets_submitted_by", "updated_at"])
+    return engagement
+
+
+@transaction.atomic
+def targets_withdraw(*, actor: User, engagement: Engagement) -> Engagement:
+    """Coach or coachee take the targets back to change them before the sponsor answers."""
+    engagement = locked(engagement)
+    engagement_require(actor, Perm.SUBMIT_TARGETS, engagement)
+    if not engagement.targets_awaiting_sign_off:
+        raise ValidationError("The targets are not with the sponsor; they can be edited already.")
+    engagement.targets_submitted_at = None
+    engagement.targets_submitted_by = None
+    engagement.save(update_fields=["targets_submitted_at", "targets_submitted_by", "updated_at"])
+    return engagement
+
+
+def _check_same_submission(engagement: Engagement, submitted_at: dt.datetime | None) -> None:
+    """The sponsor answers the version he read: not one taken back and changed since."""
+    if submitted_at is not None and engagement.targets_submitted_at != submitted_at:
+        raise ValidationError(
+            "The targets changed while you were reading them. Read them again before you answer."
+        )
+
+
+@transaction.atomic
+def targets_sign_off(
+    *, actor: User, engagement: Engagement, submitted_at: dt.datetime | None = None
+) -> Engagement:
+    """The sponsor agrees the targets put to him (the three-way meeting). Without a sponsor,
+    the coach records that coach and coachee agreed them."""
     engagement = locked(engagement)
     engagement_require(actor, Perm.SIGN_OFF_TARGETS, engagement)
     if not engagement.targets.exists():
         raise ValidationError("There are no targets to sign off yet.")
+    _check_same_submission(engagement, submitted_at)
     engagement.targets_signed_off_at = timezone.now()
     engagement.targets_signed_off_by = actor
-    engagement.save(update_fields=["targets_signed_off_at", "targets_signed_off_by", "updated_at"])
+    engagement.targets_changes_requested = ""
+    engagement.save(
+        update_fields=[
+            "targets_signed_off_at",
+            "targets_signed_off_by",
+            "targets_changes_requested",
+            "updated_at",
+        ]
+    )
+    return engagement
+
+
+@transaction.atomic
+def targets_request_changes(
+    *, actor: User, engagement: Engagement, note: str, submitted_at: dt.datetime | None = None
+) -> Engagement:
+    """The sponsor sends the targets back with what he would change."""
+    engagement = locked(engagement)
+    engagement_require(actor, Perm.SIGN_OFF_TARGETS, engagement)
+    if not engagement.targets_awaiting_sign_off:
+        raise ValidationError("There is nothing waiting for your sign-off.")
+    note = note.strip()
+    if not note:
+        raise ValidationError({"note": "Say what you would change, so they know what to rework."})
+    _check_same_submission(engagement, submitted_at)
+    engagement.targets_submitted_at = None
+    engagement.targets_submitted_by = None
+    engagement.targets_changes_requested = note
+    engagement.save(
+        update_fields=[
+            "targets_submitted_at",
+            "targets_submitted_by",
+            "targets_changes_requested",
+            "updated_at",
+        ]
+    )
     return engagement
 
 
@@ -270,5 +347,15 @@ def targets_reopen(*, actor: User, engagement: Engagement) -> Engagement:
     engagement_require(actor, Perm.REOPEN_TARGETS, engagement)
     engagement.targets_signed_off_at = None
     engagement.targets_signed_off_by = None
-    engagement.save(update_fields=["targets_signed_off_at", "targets_signed_off_by", "updated_at"])
+    engagement.targets_submitted_at = None
+    engagement.targets_submitted_by = None
+    engagement.save(
+        update_fields=[
+            "targets_signed_off_at",
+            "targets_signed_off_by",
+            "targets_submitted_at",
+            "targets_submitted_by",
+            "updated_at",
+        ]
+    )
     return engagement

@@ -13,6 +13,15 @@ urlpatterns = [
         views.targets_sign_off,
         name="targets_sign_off",
     ),
+    path("engagements/<uuid:pk>/targets/submit/", views.targets_submit, name="targets_submit"),
+    path(
+        "engagements/<uuid:pk>/targets/withdraw/", views.targets_withdraw, name="targets_withdraw"
+    ),
+    path(
+        "engagements/<uuid:pk>/targets/changes/",
+        views.targets_request_changes,
+        name="targets_request_changes",
+    ),
     path("engagements/<uuid:pk>/targets/reopen/", views.targets_reopen, name="targets_reopen"),
     path(
         "engagements/<uuid:pk>/reviews/<str:kind>/",

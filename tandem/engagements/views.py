@@ -1,13 +1,17 @@
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from tandem.accounts.models import User
 from tandem.coaching_sessions.selectors import current_session, engagement_progress, sessions_for
 from tandem.core.forms import run_service, run_service_or_flash
 from tandem.core.http import AuthedRequest
@@ -42,10 +46,19 @@ def engagement_new(request: AuthedRequest) -> HttpResponse:
     if not organisations.exists():
         raise PermissionDenied("You are not a member of any organisation.")
     form = EngagementCreateForm(request.POST or None, organisations=organisations)
-    if not admin_orgs.exists():
-        # A manager starts a 1:1 series with a report, as its coach.
+    manager_only = not admin_orgs.exists()
+    if manager_only:
+        # A manager starts a 1:1 series with a report, as its coach; nothing else to choose.
         form.fields["kind"].choices = [("one_on_one", "Manager 1:1 series")]  # type: ignore[attr-defined]
+        form.fields["coach"].queryset = User.objects.filter(pk=request.user.pk)  # type: ignore[attr-defined]
         form.fields["coach"].initial = request.user.pk
+        form.fields["coach"].label = "Manager (you)"
+        form.fields["coachee"].label = "Your report"
+        form.fields["coachee"].queryset = form.fields["coachee"].queryset.exclude(  # type: ignore[attr-defined]
+            pk=request.user.pk
+        )
+        for name in ("sponsor", "programme"):
+            del form.fields[name]
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         engagement = run_service(
@@ -55,7 +68,11 @@ def engagement_new(request: AuthedRequest) -> HttpResponse:
         if engagement is not None:
             messages.success(request, "Engagement created. Next: plan its sessions.")
             return redirect("engagement_detail", pk=engagement.pk)
-    return render(request, "engagements/engagement_form.html", {"form": form, "creating": True})
+    return render(
+        request,
+        "engagements/engagement_form.html",
+        {"form": form, "creating": True, "manager_only": manager_only},
+    )
 
 
 @login_required
@@ -189,15 +206,72 @@ def target_delete(request: AuthedRequest, pk: str) -> HttpResponse:
     return redirect("engagement_detail", pk=target.engagement_id)
 
 
+def _submitted_at(request: AuthedRequest) -> dt.datetime | None:
+    """The submission the sponsor read, from the form he answers with."""
+    raw = request.POST.get("submitted_at", "")
+    try:
+        return dt.datetime.fromisoformat(raw) if raw else None
+    except ValueError:
+        return None
+
+
+@login_required
+@require_POST
+def targets_submit(request: AuthedRequest, pk: str) -> HttpResponse:
+    engagement = engagement_get_for(user=request.user, pk=pk, perm=Perm.SUBMIT_TARGETS)
+    if run_service_or_flash(
+        request, lambda: services.targets_submit(actor=request.user, engagement=engagement)
+    ):
+        messages.success(
+            request,
+            f"The targets are with {engagement.sponsor} for sign-off. "
+            "They stay as they are until he or she answers, or you take them back.",
+        )
+    return redirect(reverse("engagement_detail", args=[engagement.pk]) + "#contract")
+
+
+@login_required
+@require_POST
+def targets_withdraw(request: AuthedRequest, pk: str) -> HttpResponse:
+    engagement = engagement_get_for(user=request.user, pk=pk, perm=Perm.SUBMIT_TARGETS)
+    if run_service_or_flash(
+        request, lambda: services.targets_withdraw(actor=request.user, engagement=engagement)
+    ):
+        messages.success(request, "You took the targets back: edit them, then submit again.")
+    return redirect(reverse("engagement_detail", args=[engagement.pk]) + "#contract")
+
+
 @login_required
 @require_POST
 def targets_sign_off(request: AuthedRequest, pk: str) -> HttpResponse:
     engagement = engagement_get_for(user=request.user, pk=pk, perm=Perm.SIGN_OFF_TARGETS)
     if run_service_or_flash(
-        request, lambda: services.targets_sign_off(actor=request.user, engagement=engagement)
+        request,
+        lambda: services.targets_sign_off(
+            actor=request.user, engagement=engagement, submitted_at=_submitted_at(request)
+        ),
     ):
         messages.success(request, "You signed off the targets.")
-    return redirect("engagement_detail", pk=engagement.pk)
+    return redirect(reverse("engagement_detail", args=[engagement.pk]) + "#contract")
+
+
+@login_required
+@require_POST
+def targets_request_changes(request: AuthedRequest, pk: str) -> HttpResponse:
+    engagement = engagement_get_for(user=request.user, pk=pk, perm=Perm.SIGN_OFF_TARGETS)
+    if run_service_or_flash(
+        request,
+        lambda: services.targets_request_changes(
+            actor=request.user,
+            engagement=engagement,
+            note=request.POST.get("note", ""),
+            submitted_at=_submitted_at(request),
+        ),
+    ):
+        messages.success(
+            request, "You sent the targets back with your note. You will see them again."
+        )
+    return redirect(reverse("engagement_detail", args=[engagement.pk]) + "#contract")
 
 
 @login_required
@@ -206,4 +280,4 @@ def targets_reopen(request: AuthedRequest, pk: str) -> HttpResponse:
     engagement = engagement_get_for(user=request.user, pk=pk, perm=Perm.REOPEN_TARGETS)
     services.targets_reopen(actor=request.user, engagement=engagement)
     messages.success(request, "The contract is open for changes; the sponsor signs off again.")
-    return redirect("engagement_detail", pk=engagement.pk)
+    return redirect(reverse("engagement_detail", args=[engagement.pk]) + "#contract")

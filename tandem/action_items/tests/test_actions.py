@@ -35,7 +35,9 @@ def test_partly_done_comes_back_at_the_next_session_by_itself(engagement, coach,
         what_happened="Did half",
         learned="Start earlier",
     )
-    session_services.session_close(actor=coach, session=second, summary="", no_action=True)
+    session_services.session_close(
+        actor=coach, session=second, summary="", no_action=True, no_action_reason="Thinking time"
+    )
     third = plan_session(engagement)
     pending = [item.action.pk for item in accountability_for(third) if item.checkin is None]
     assert pending == [action.pk]

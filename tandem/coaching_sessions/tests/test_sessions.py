@@ -52,6 +52,33 @@ def test_a_coaching_engagement_holds_at_most_twelve_sessions(engagement, coach):
         )
 
 
+def test_a_session_moves_only_within_the_engagement_dates(engagement, coach):
+    session = plan_session(engagement, hours_from_now=48)
+    client = Client()
+    client.force_login(coach)
+    url = reverse("session_schedule", args=[session.pk])
+    form = {"duration_minutes": 60, "version": session.version}
+    page = client.post(url, {**form, "scheduled_at": "2020-03-02T10:00"}).content.decode()
+    assert "02 Mar 2020 is before the engagement starts" in page
+    late = engagement.end_date + dt.timedelta(days=1)
+    page = client.post(url, {**form, "scheduled_at": f"{late:%Y-%m-%d}T10:00"}).content.decode()
+    assert "after the engagement ends" in page
+    assert CoachingSession.objects.get(pk=session.pk).scheduled_at == session.scheduled_at
+    inside = engagement.start_date + dt.timedelta(days=20)
+    response = client.post(url, {**form, "scheduled_at": f"{inside:%Y-%m-%d}T10:00"})
+    assert response.status_code == 302
+    session.refresh_from_db()
+    assert timezone.localtime(session.scheduled_at).date() == inside
+
+
+def test_sessions_cannot_be_planned_before_the_engagement_starts(engagement, coach):
+    before = timezone.make_aware(
+        dt.datetime.combine(engagement.start_date - dt.timedelta(days=1), dt.time(10))
+    )
+    with pytest.raises(ValidationError, match="before the engagement starts"):
+        services.sessions_plan(actor=coach, engagement=engagement, first_at=before, count=1)
+
+
 def test_sessions_cannot_be_planned_after_the_engagement_ends(engagement, coach):
     with pytest.raises(ValidationError, match="after the engagement ends"):
         services.sessions_plan(
@@ -163,6 +190,10 @@ def test_a_session_closes_only_with_an_action_or_an_explicit_no_action(engagemen
         services.session_close(actor=coach, session=session, summary="")
     assert "No action this time" in str(info.value.message_dict["no_action"])
     assert CoachingSession.objects.get(pk=session.pk).status == "planned"
+    with pytest.raises(ValidationError) as info:
+        services.session_close(actor=coach, session=session, summary="", no_action=True)
+    assert "Say why" in str(info.value.message_dict["no_action_reason"])
+    assert CoachingSession.objects.get(pk=session.pk).status == "planned"
     services.session_close(
         actor=coach,
         session=session,
@@ -178,15 +209,29 @@ def test_closing_needs_accountability_for_every_open_action(engagement, coach, c
     previous = held_session_with_action(engagement)
     session = plan_session(engagement)
     with pytest.raises(ValidationError, match="1 open action"):
-        services.session_close(actor=coach, session=session, summary="", no_action=True)
+        services.session_close(
+            actor=coach,
+            session=session,
+            summary="",
+            no_action=True,
+            no_action_reason="Thinking time",
+        )
     actions.checkin_record(actor=coachee, session=session, action=previous, outcome="done")
-    services.session_close(actor=coach, session=session, summary="", no_action=True)
+    services.session_close(
+        actor=coach, session=session, summary="", no_action=True, no_action_reason="Thinking time"
+    )
 
 
 def test_a_future_session_cannot_be_closed(engagement, coach):
     session = plan_session(engagement, hours_from_now=72)
     with pytest.raises(ValidationError, match="once it has taken place"):
-        services.session_close(actor=coach, session=session, summary="", no_action=True)
+        services.session_close(
+            actor=coach,
+            session=session,
+            summary="",
+            no_action=True,
+            no_action_reason="Thinking time",
+        )
 
 
 def test_topics_not_covered_carry_forward_to_the_next_session(engagement, coach, coachee):
@@ -194,7 +239,9 @@ def test_topics_not_covered_carry_forward_to_the_next_session(engagement, coach,
     covered = _topic(engagement, session=session)
     services.grow_topic_commit(actor=coachee, topic=covered, rating=9)
     services.agenda_topic_add(actor=coachee, session=session, title="Not reached")
-    services.session_close(actor=coach, session=session, summary="", no_action=True)
+    services.session_close(
+        actor=coach, session=session, summary="", no_action=True, no_action_reason="Thinking time"
+    )
     nxt = plan_session(engagement, hours_from_now=300)
     titles = [t.title for t in nxt.topics.all()]
     assert titles == ["Not reached"]

@@ -51,7 +51,11 @@ EXPECTED: dict[str, tuple[str, str | None, dict[str, object]]] = {
     "engagement_edit": ("GET", "engagement", allow("coach", "programme_admin")),
     "engagement_status": ("POST", "engagement", allow("coach", "programme_admin")),
     "target_new": ("GET", "engagement", allow(*CONTENT)),
-    "targets_sign_off": ("POST", "engagement", allow("sponsor")),
+    "targets_submit": ("POST", "engagement", allow(*CONTENT)),
+    "targets_withdraw": ("POST", "engagement", allow(*CONTENT)),  # nothing to take back: flash
+    # The sponsor answers only targets put to him; in this world they are not yet.
+    "targets_sign_off": ("POST", "engagement", allow()),
+    "targets_request_changes": ("POST", "engagement", allow()),
     # Reopening needs a signed-off contract; in this world it is not signed off yet.
     "targets_reopen": ("POST", "engagement", allow()),
     "target_edit": ("GET", "target", allow(*CONTENT)),

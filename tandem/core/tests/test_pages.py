@@ -171,6 +171,51 @@ def test_home_separates_coming_up_from_sessions_nobody_recorded(engagement, coac
     assert reverse("session_detail", args=[on_hold.pk]) not in page  # paused: nothing is due
 
 
+def test_home_speaks_of_manager_and_report_in_a_one_on_one_series(organisation, coach, coachee):
+    series = Engagement.objects.create(
+        organisation=organisation,
+        kind=Engagement.Kind.ONE_ON_ONE,
+        coach=coach,
+        coachee=coachee,
+        status=Engagement.Status.ACTIVE,
+        start_date=timezone.localdate() - dt.timedelta(days=40),
+    )
+    missed = plan_session(series, hours_from_now=-24 * 3)
+    client = Client()
+    client.force_login(coachee)
+    page = client.get(reverse("home")).content.decode()
+    assert '<span class="tag">Report</span>' in page and ">Coachee<" not in page
+    # Only the manager records a session; the report is not asked to.
+    assert "Not yet recorded" not in page
+    client.force_login(coach)
+    page = client.get(reverse("home")).content.decode()
+    assert '<span class="tag">Manager</span>' in page
+    assert reverse("session_detail", args=[missed.pk]) in page.partition("Not yet recorded")[2]
+
+
+def test_sponsor_finds_targets_waiting_for_sign_off_on_home(engagement, coach, sponsor):
+    from tandem.core.tests.world import TARGET
+    from tandem.engagements import services as contract
+
+    client = Client()
+    client.force_login(sponsor)
+    assert "Waiting for your sign-off" not in client.get(reverse("home")).content.decode()
+    contract.target_create(actor=coach, engagement=engagement, **TARGET)
+    contract.targets_submit(actor=coach, engagement=engagement)
+    page = client.get(reverse("home")).content.decode()
+    assert "Waiting for your sign-off" in page
+    assert reverse("engagement_detail", args=[engagement.pk]) + "#contract" in page
+
+
+def test_new_series_button_only_for_people_who_can_start_one(engagement, coach):
+    loner = UserFactory.create()
+    client = Client()
+    client.force_login(loner)
+    assert reverse("engagement_new") not in client.get(reverse("home")).content.decode()
+    client.force_login(coach)
+    assert "Start 1:1s with a report" in client.get(reverse("home")).content.decode()
+
+
 def test_programme_admin_sees_engagements_of_their_organisation_only(
     engagement, programme_admin, outsider
 ):
@@ -217,7 +262,9 @@ def test_seed_demo_shows_everything_and_is_idempotent(db):
     assert priya.reflections.filter(shared_with_coach=False).exists()
     assert Engagement.objects.filter(kind="one_on_one", sessions__status="held").exists()
     assert Engagement.objects.filter(
-        status="contracting", targets_signed_off_at__isnull=True
+        status="contracting",
+        targets_signed_off_at__isnull=True,
+        targets_submitted_at__isnull=False,
     ).exists()
     baseline = priya.feedback_cycles.get(kind="baseline")
     assert baseline.status == "released"

@@ -60,6 +60,7 @@ def test_a_manager_starts_a_one_on_one_series_as_its_coach(coach, organisation, 
         ({"planned_sessions": 4}, "planned_sessions", "6 to 12"),
         ({"planned_sessions": 12, "end_date_days": 100}, "planned_sessions", "need 154 days"),
         ({"session_minutes": 30}, "session_minutes", "60 to 90"),
+        ({"end_date_days": -30}, "end_date", "must be after the start date"),
     ],
 )
 def test_coaching_rules_are_explained_next_to_the_field(
@@ -121,24 +122,94 @@ def test_stale_edit_of_engagement_is_refused(engagement, coach, programme_admin)
 # --- the contract -------------------------------------------------------------------------
 
 
-def test_sponsor_sees_targets_only_after_signing_them_off(engagement, coach, sponsor):
+def test_sponsor_sees_the_targets_once_they_are_put_to_him_and_signs_off_what_he_read(
+    engagement, coach, coachee, sponsor
+):
     services.target_create(actor=coach, engagement=engagement, **TARGET)
     client = Client()
     client.force_login(sponsor)
     url = reverse("engagement_detail", args=[engagement.pk])
     page = client.get(url).content.decode()
     assert TARGET["behaviour"] not in page
-    assert "Sign off the targets" in page
-    client.post(reverse("targets_sign_off", args=[engagement.pk]))
+    assert "Sign off" not in page  # nothing to sign off that he cannot read
+    assert client.post(reverse("targets_sign_off", args=[engagement.pk])).status_code == 403
+
+    as_coachee = Client()
+    as_coachee.force_login(coachee)
+    as_coachee.post(reverse("targets_submit", args=[engagement.pk]))
+    engagement.refresh_from_db()
+    assert engagement.targets_awaiting_sign_off
+    assert not engagement_can(coachee, Perm.EDIT_TARGETS, engagement)  # locked while he reads
+
     page = client.get(url).content.decode()
-    assert TARGET["behaviour"] in page
-    assert TARGET["gas_0"] in page
+    assert TARGET["behaviour"] in page and TARGET["gas_0"] in page
+    assert "Sign off these targets" in page and "Send back with this note" in page
+    submitted = engagement.targets_submitted_at.isoformat()
+    client.post(reverse("targets_sign_off", args=[engagement.pk]), {"submitted_at": submitted})
+    engagement.refresh_from_db()
+    assert engagement.targets_signed_off and engagement.targets_signed_off_by == sponsor
+
+
+def test_sponsor_asks_for_changes_with_a_note_and_the_contract_opens_again(
+    engagement, coach, coachee, sponsor
+):
+    services.target_create(actor=coach, engagement=engagement, **TARGET)
+    services.targets_submit(actor=coach, engagement=engagement)
+    client = Client()
+    client.force_login(sponsor)
+    url = reverse("targets_request_changes", args=[engagement.pk])
+    response = client.post(url, {"note": "  "}, follow=True)
+    assert "Say what you would change" in response.content.decode()
+    engagement.refresh_from_db()
+    assert engagement.targets_awaiting_sign_off  # nothing changed on a refused answer
+
+    client.post(url, {"note": "Add one about how he runs the weekly review."})
+    engagement.refresh_from_db()
+    assert not engagement.targets_awaiting_sign_off and not engagement.targets_signed_off
+    assert engagement_can(coachee, Perm.EDIT_TARGETS, engagement)
+    assert not engagement_can(sponsor, Perm.VIEW_TARGETS, engagement)
+    as_coachee = Client()
+    as_coachee.force_login(coachee)
+    page = as_coachee.get(reverse("engagement_detail", args=[engagement.pk])).content.decode()
+    assert "asked for changes" in page and "weekly review" in page
+
+
+def test_sponsor_cannot_sign_off_targets_changed_since_he_read_them(
+    engagement, coach, coachee, sponsor
+):
+    target = services.target_create(actor=coach, engagement=engagement, **TARGET)
+    read = services.targets_submit(actor=coach, engagement=engagement).targets_submitted_at
+    services.targets_withdraw(actor=coachee, engagement=engagement)
+    engagement.refresh_from_db()
+    services.target_update(actor=coachee, target=target, behaviour="Something else")
+    services.targets_submit(actor=coachee, engagement=engagement)
+    engagement.refresh_from_db()
+    with pytest.raises(ValidationError, match="changed while you were reading"):
+        services.targets_sign_off(actor=sponsor, engagement=engagement, submitted_at=read)
+    engagement.refresh_from_db()
+    assert not engagement.targets_signed_off
+
+
+def test_without_a_sponsor_the_coach_records_the_targets_as_agreed(engagement, coach, coachee):
+    engagement.sponsor = None
+    engagement.save()
+    services.target_create(actor=coachee, engagement=engagement, **TARGET)
+    assert not engagement_can(coachee, Perm.SUBMIT_TARGETS, engagement)
+    assert not engagement_can(coachee, Perm.SIGN_OFF_TARGETS, engagement)
+    client = Client()
+    client.force_login(coach)
+    page = client.get(reverse("engagement_detail", args=[engagement.pk])).content.decode()
+    assert "Record these targets as agreed" in page
+    client.post(reverse("targets_sign_off", args=[engagement.pk]))
+    engagement.refresh_from_db()
+    assert engagement.targets_signed_off_by == coach
 
 
 def test_targets_are_locked_after_sign_off_until_the_coach_reopens(
     engagement, coach, coachee, sponsor
 ):
     target = services.target_create(actor=coachee, engagement=engagement, **TARGET)
+    services.targets_submit(actor=coachee, engagement=engagement)
     services.targets_sign_off(actor=sponsor, engagement=engagement)
     engagement.refresh_from_db()
     with pytest.raises(PermissionDenied):
@@ -149,9 +220,9 @@ def test_targets_are_locked_after_sign_off_until_the_coach_reopens(
     services.target_update(actor=coachee, target=target, behaviour="Changed")
 
 
-def test_nothing_to_sign_off_without_targets(engagement, sponsor):
-    with pytest.raises(ValidationError, match="no targets"):
-        services.targets_sign_off(actor=sponsor, engagement=engagement)
+def test_nothing_to_put_to_the_sponsor_without_targets(engagement, coach):
+    with pytest.raises(ValidationError, match="at least one target"):
+        services.targets_submit(actor=coach, engagement=engagement)
 
 
 def test_at_most_five_targets(engagement, coach):
@@ -201,3 +272,43 @@ def test_a_manager_sees_only_the_one_on_one_kind_offered(organisation, coach):
     page = client.get(reverse("engagement_new")).content.decode()
     assert 'value="one_on_one"' in page
     assert 'value="coaching"' not in page
+
+
+def test_a_manager_can_only_be_the_manager_of_a_new_series(organisation, coach, coachee):
+    other = member(UserFactory.create(), organisation)
+    client = Client()
+    client.force_login(coach)
+    page = client.get(reverse("engagement_new")).content.decode()
+    assert "New 1:1 series with a report" in page and 'name="sponsor"' not in page
+    response = client.post(
+        reverse("engagement_new"),
+        {
+            "organisation": organisation.pk,
+            "kind": "one_on_one",
+            "coach": other.pk,  # someone else as the manager: not on offer
+            "coachee": coachee.pk,
+            "start_date": timezone.localdate().isoformat(),
+            "cadence_days": 14,
+            "session_minutes": 45,
+            "planned_sessions": 8,
+        },
+    )
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.content.decode()
+    assert not Engagement.objects.exists()
+
+
+def test_a_refusal_says_why_in_words(engagement, sponsor):
+    client = Client()
+    client.force_login(sponsor)
+    response = client.get(reverse("target_new", args=[engagement.pk]))
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert "does not let you change the targets" in page
+    assert "edit_targets" not in page
+
+
+def test_every_permission_has_words_for_its_refusal():
+    from tandem.core.policy import REFUSALS
+
+    assert set(REFUSALS) == set(Perm)

@@ -182,6 +182,7 @@ class Command(BaseCommand):
             gas_plus_1="I raise concerns early and propose an alternative",
             gas_plus_2="Peers seek my challenge before decisions",
         )
+        engagements.targets_submit(actor=e.coachee, engagement=e)
         engagements.targets_sign_off(actor=p["sponsor"], engagement=e)
         engagements.engagement_set_status(actor=p["admin"], engagement=e, status="active")
 
@@ -556,6 +557,7 @@ class Command(BaseCommand):
             gas_plus_1="The team brings options; I coach rather than decide",
             gas_plus_2="Others in the team now coach the juniors this way",
         )
+        engagements.targets_submit(actor=e.coachee, engagement=e)
         engagements.targets_sign_off(actor=p["sponsor"], engagement=e)
         self._run_360(p, e, "baseline", {"delegation": 2.3, "communication": 2.8})
         first = timezone.make_aware(dt.datetime.combine(start, dt.time(15, 0)))
@@ -645,6 +647,8 @@ class Command(BaseCommand):
             gas_plus_1="I speak last in brainstorms and summarise before answering",
             gas_plus_2="Team members remark that meetings feel different",
         )
+        # Jordan put the target to his sponsor, who has it waiting for sign-off.
+        engagements.targets_submit(actor=p["jordan"], engagement=e)
         first = timezone.make_aware(dt.datetime.combine(start, dt.time(14, 0)))
         sessions.sessions_plan(actor=p["coach"], engagement=e, first_at=first, count=7)
 
