@@ -156,14 +156,18 @@ def _topic_response(
     *,
     bound: dict[str, forms.Form] | None = None,
     ok: bool = True,
+    saved: str = "",
 ) -> HttpResponse:
-    """htmx gets the topic card back; a plain POST redirects, or re-renders with errors."""
+    """htmx gets the topic card back; a plain POST redirects, or re-renders with errors.
+    ``saved`` confirms what was stored, beside the button or at the top of the page."""
     if request.htmx:
         topic = session_topics(topic.session).get(pk=topic.pk)
         block = _topic_block(request, topic, None if ok else bound)
-        context = {"block": block, "session": topic.session}
+        context = {"block": block, "session": topic.session, "saved": saved if ok else ""}
         return render(request, "coaching_sessions/_topic.html", context)
     if ok:
+        if saved:
+            messages.success(request, saved)
         url = reverse("session_detail", kwargs={"pk": topic.session_id})
         return redirect(f"{url}#topic-{topic.pk}")
     return _session_page(request, topic.session, topic_bound={topic.pk: bound or {}})
@@ -248,7 +252,8 @@ def topic_grow(request: AuthedRequest, pk: str) -> HttpResponse:
         )
         is not None
     )
-    return _topic_response(request, topic, bound={"grow": form}, ok=ok)
+    saved = f"Notes saved at {timezone.localtime():%H:%M}."
+    return _topic_response(request, topic, bound={"grow": form}, ok=ok, saved=saved)
 
 
 @login_required

@@ -75,7 +75,10 @@ class EngagementEditForm(forms.ModelForm[Engagement]):
 
 
 class StatusForm(forms.Form):
-    status = forms.ChoiceField(choices=Engagement.Status.choices)
+    status = forms.ChoiceField(
+        choices=Engagement.Status.choices,
+        error_messages={"required": "Choose the status to move the engagement to."},
+    )
 
 
 class TargetForm(forms.ModelForm[BehaviouralTarget]):

@@ -33,16 +33,27 @@ class CycleForm(forms.Form):
 
 class NominateForm(forms.Form):
     # Shown in one row, so each field names itself (placeholder and an accessible label).
+    # The errors show under the row, so each says which field it is about.
     name = forms.CharField(
         max_length=150,
         widget=forms.TextInput(attrs={"placeholder": "Name", "aria-label": "Rater's name"}),
+        error_messages={"required": "Name: give the rater's name, so the coach knows who."},
     )
     email = forms.EmailField(
-        widget=forms.EmailInput(attrs={"placeholder": "Email", "aria-label": "Rater's email"})
+        widget=forms.EmailInput(attrs={"placeholder": "Email", "aria-label": "Rater's email"}),
+        error_messages={
+            "required": "Email: give the rater's email address; their link goes there.",
+            "invalid": "Email: that is not an email address. Check it for typos.",
+        },
     )
     group = forms.ChoiceField(
-        choices=[c for c in RaterGroup.choices if c[0] != RaterGroup.SELF],
+        choices=[("", "How they work together…")]
+        + [c for c in RaterGroup.choices if c[0] != RaterGroup.SELF],
         widget=forms.Select(attrs={"aria-label": "How they work with the coachee"}),
+        error_messages={
+            "required": "Group: choose manager, peer, direct report, stakeholder or other.",
+            "invalid_choice": "Group: choose manager, peer, direct report, stakeholder or other.",
+        },
     )
 
 

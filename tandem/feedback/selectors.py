@@ -17,6 +17,7 @@ from tandem.core.policy import (
     feedback_report_can_read,
 )
 from tandem.engagements.models import Engagement
+from tandem.feedback.anonymity import DEFAULT_THRESHOLD
 from tandem.feedback.models import Comment, FeedbackCycle, Invitation, RaterGroup
 
 
@@ -84,19 +85,53 @@ class GroupProgress:
 
 
 def completion_by_group(cycle: FeedbackCycle) -> list[GroupProgress]:
+    """Answered and asked, per group — shown beside the named list of raters, so by the same
+    rule as the report: a group of fewer than 3 would say whether those very people answered.
+    Such groups pool into "Others"; if the pool is still under 3, only the total is shown
+    (never the total and the groups both: the pool would follow by subtraction). Under 3
+    raters in all, no counts at all. The self-assessment is the coachee's own: shown alone."""
     rows = (
         cycle.invitations.filter(status=Invitation.Status.APPROVED)
         .values("group")
         .annotate(invited=Count("id"), completed=Count("id", filter=Q(completed=True)))
     )
     counts = {r["group"]: (int(r["invited"]), int(r["completed"])) for r in rows}
-    return [
-        GroupProgress(value, str(label), *counts[value])
-        for value, label in RaterGroup.choices
-        if value in counts
+    labels = dict(RaterGroup.choices)
+    progress = []
+    if RaterGroup.SELF in counts:
+        progress.append(GroupProgress(RaterGroup.SELF, "Self", *counts.pop(RaterGroup.SELF)))
+    shown = [
+        GroupProgress(group, str(labels[group]), invited, completed)
+        for group, (invited, completed) in counts.items()
+        if invited >= DEFAULT_THRESHOLD and group != RaterGroup.OTHER
     ]
+    pool_groups = [g for g in counts if g not in {p.group for p in shown}]
+    pool = GroupProgress(
+        RaterGroup.OTHER,
+        "Others",
+        sum(counts[g][0] for g in pool_groups),
+        sum(counts[g][1] for g in pool_groups),
+    )
+    total = GroupProgress(
+        "all",
+        "All raters",
+        sum(invited for invited, _ in counts.values()),
+        sum(completed for _, completed in counts.values()),
+    )
+    if total.invited < DEFAULT_THRESHOLD:
+        return progress
+    if 0 < pool.invited < DEFAULT_THRESHOLD:
+        return [*progress, total]
+    order = [value for value, _ in RaterGroup.choices]
+    shown.sort(key=lambda g: order.index(g.group))
+    return [*progress, *shown, *([pool] if pool.invited else [])]
 
 
 def comments_to_review(cycle: FeedbackCycle) -> list[Comment]:
     # Random ids (rewritten on every submission) give an order that says nothing.
     return sorted(cycle.comments.all(), key=lambda c: str(c.pk))
+
+
+def unsubmitted_drafts(cycle: FeedbackCycle) -> int:
+    """Raters who saved answers but have not submitted: closing would discard them."""
+    return cycle.invitations.filter(completed=False).exclude(draft="").count()

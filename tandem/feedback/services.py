@@ -128,15 +128,32 @@ def invitation_nominate(
         errors["name"] = "Give the rater's name, so the coach knows who they are."
     if group not in RaterGroup.values or group == RaterGroup.SELF:
         errors["group"] = "Choose manager, peer, direct report, stakeholder or other."
+    earlier = cycle.invitations.filter(email=email).first()
     if email == cycle.engagement.coachee.email:
         errors["email"] = "That is the coachee: their self-assessment is part of every 360."
-    elif cycle.invitations.filter(email=email).exists():
-        errors["email"] = "This person is already on the list."
+    elif earlier is not None and earlier.completed:
+        errors["email"] = (
+            f"{earlier.name} has answered already; the answers count even after a removal, "
+            "and nobody answers twice."
+        )
+    elif earlier is not None and earlier.status == Invitation.Status.DECLINED:
+        errors["email"] = (
+            f"{earlier.name} is on the list, not approved: the coach can still approve them."
+        )
+    elif earlier is not None and earlier.status != Invitation.Status.REMOVED:
+        errors["email"] = (
+            f"{earlier.name} is already on the list "
+            f"({earlier.get_status_display().lower()}, {earlier.get_group_display().lower()})."
+        )
     if errors:
         raise ValidationError(errors)
-    invitation = Invitation(
-        cycle=cycle, name=name.strip(), email=email, group=group, nominated_by=actor
-    )
+    # A rater removed before answering can be proposed again; the coach approves afresh.
+    invitation = earlier or Invitation(cycle=cycle, email=email)
+    invitation.name = name.strip()
+    invitation.group = group
+    invitation.nominated_by = actor
+    invitation.status = Invitation.Status.PROPOSED
+    invitation.sent_at = invitation.reminded_at = None
     invitation.full_clean()
     invitation.save()
     return invitation
@@ -282,16 +299,17 @@ def cycle_close(*, actor: User, cycle: FeedbackCycle) -> FeedbackCycle:
     cycle.status = Status.CLOSED
     cycle.closed_at = timezone.now()
     cycle.version += 1
-    cycle.save()
-    cycle.invitations.update(draft="")
+    cycle.drafts_discarded = (
+        cycle.invitations.filter(completed=False).exclude(draft="").update(draft="")
+    )
     view = build_report_view(
         list(cycle.responses.all()),
         questionnaire_item_keys(cycle.questionnaire or {"sections": []}),
         manager_shown_alone=cycle.manager_shown_alone,
     )
-    for comment in cycle.comments.all():
-        if view.comment_group_for(comment.group) is None:
-            comment.delete()
+    hidden = [c.pk for c in cycle.comments.all() if view.comment_group_for(c.group) is None]
+    cycle.comments_withheld, _ = cycle.comments.filter(pk__in=hidden).delete()
+    cycle.save()
     return cycle
 
 

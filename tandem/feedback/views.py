@@ -16,7 +16,7 @@ from tandem.core.policy import Perm, engagement_can
 from tandem.engagements.selectors import engagement_get_for
 from tandem.feedback import services
 from tandem.feedback.forms import CycleForm, DeadlineForm, NominateForm
-from tandem.feedback.models import FeedbackCycle, Invitation
+from tandem.feedback.models import FeedbackCycle, Invitation, RaterGroup
 from tandem.feedback.pdf import PdfUnavailable, render_report_pdf, report_filename
 from tandem.feedback.report import build_report, report_context
 from tandem.feedback.selectors import (
@@ -27,6 +27,7 @@ from tandem.feedback.selectors import (
     cycle_get_report_for,
     invitation_get_for,
     nominations,
+    unsubmitted_drafts,
 )
 
 
@@ -58,6 +59,7 @@ def _cycle_page(
 ) -> HttpResponse:
     engagement = cycle.engagement
     runs = engagement_can(request.user, Perm.RUN_360, engagement)
+    progress = completion_by_group(cycle)
     own = None
     if request.user.pk == engagement.coachee_id:
         own = cycle.invitations.filter(group="self").only("completed").first()
@@ -69,11 +71,14 @@ def _cycle_page(
             "engagement": engagement,
             "runs": runs,
             "nominations": nominations(cycle),
-            "progress": completion_by_group(cycle),
+            "progress": progress,
+            "raters_counted": any(p.group != RaterGroup.SELF for p in progress),
             "nominate_form": nominate_form or NominateForm(),
             "comments": comments_to_review(cycle) if runs and cycle.status == "closed" else [],
             "self_invitation": own,
             "deadline_form": DeadlineForm(initial={"closes_on": cycle.closes_on}),
+            "unsubmitted": unsubmitted_drafts(cycle) if runs and cycle.status == "open" else 0,
+            "closing_notes": closing_notes(cycle) if runs else [],
         },
         status=422 if nominate_form is not None and nominate_form.errors else 200,
     )
@@ -148,9 +153,38 @@ def cycle_remind(request: AuthedRequest, pk: str) -> HttpResponse:
 @login_required
 @require_POST
 def cycle_close(request: AuthedRequest, pk: str) -> HttpResponse:
-    return _cycle_action(
-        request, pk, services.cycle_close, "The 360 is closed. Review the comments, then release."
+    cycle = cycle_get_for(user=request.user, pk=pk, perm=Perm.RUN_360)
+    closed = run_service_or_flash(
+        request, lambda: services.cycle_close(actor=request.user, cycle=cycle)
     )
+    if closed is not None:
+        messages.success(
+            request,
+            " ".join(
+                [
+                    "The 360 is closed.",
+                    *closing_notes(closed),
+                    "Review the comments, then release the report.",
+                ]
+            ),
+        )
+    return redirect("cycle_detail", pk=cycle.pk)
+
+
+def closing_notes(cycle: FeedbackCycle) -> list[str]:
+    """What closing set aside, in words for the coach."""
+    notes = []
+    if cycle.drafts_discarded:
+        notes.append(
+            f"{cycle.drafts_discarded} rater(s) had saved answers without submitting them: "
+            "those were discarded, as never given."
+        )
+    if cycle.comments_withheld:
+        notes.append(
+            f"{cycle.comments_withheld} comment(s) came from groups too small to show and "
+            "were deleted unread."
+        )
+    return notes
 
 
 @login_required
@@ -205,12 +239,18 @@ def cycle_report_pdf(request: AuthedRequest, pk: str) -> HttpResponse:
 def invitation_review(request: AuthedRequest, pk: str) -> HttpResponse:
     invitation = invitation_get_for(user=request.user, pk=pk)
     approve = request.POST.get("approve") == "1"
-    run_service_or_flash(
+    done = run_service_or_flash(
         request,
         lambda: services.invitation_review(
             actor=request.user, invitation=invitation, approve=approve
         ),
     )
+    if done is not None and not approve:
+        messages.success(request, f"{done.name} is not approved and will not be asked.")
+    elif done is not None and done.sent_at:
+        messages.success(request, f"{done.name} approved; their link is on its way.")
+    elif done is not None:
+        messages.success(request, f"{done.name} approved; they get a link when the 360 opens.")
     return redirect("cycle_detail", pk=invitation.cycle_id)
 
 

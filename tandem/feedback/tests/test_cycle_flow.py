@@ -203,16 +203,41 @@ def test_changing_targets_after_opening_does_not_change_the_questionnaire(open_c
     assert open_cycle.questionnaire == before
 
 
-def test_completion_is_counted_per_group_without_names(open_cycle, coach):
-    Client().post(_links()["pat@example.org"], {**_all_answers(open_cycle), "action": "submit"})
+def _answered_table(client: Client, cycle: FeedbackCycle) -> str:
+    page = client.get(reverse("cycle_detail", args=[cycle.pk])).content.decode()
+    start = page.index("Answers so far")
+    return page[start : page.index("</section>", start)]
+
+
+def test_completion_counts_never_single_out_a_small_group(open_cycle, coach, coachee):
+    # Manager 1, peers 3, direct report 1: the pool of small groups is 2, so only the total.
+    Client().post(_links()["dan@example.org"], {**_all_answers(open_cycle), "action": "submit"})
     client = Client()
-    client.force_login(coach)
-    page = client.get(reverse("cycle_detail", args=[open_cycle.pk])).content.decode()
-    assert "Answers so far" in page
-    answered = page[
-        page.index("Answers so far") : page.index("</table>", page.index("Answers so far"))
-    ]
-    assert "Pat Peer" not in answered and "Peers" in answered
+    client.force_login(coachee)
+    answered = _answered_table(client, open_cycle)
+    assert "All raters</td><td>1</td><td>5</td>" in answered
+    assert "Direct reports" not in answered and "Manager" not in answered
+    assert "Dan Report" not in answered
+    # A third rater outside the peers makes the pool big enough to show as "Others".
+    extra = services.invitation_nominate(
+        actor=coachee, cycle=open_cycle, name="Sol", email="sol@example.org", group="stakeholder"
+    )
+    services.invitation_review(actor=coach, invitation=extra, approve=True)
+    answered = _answered_table(client, open_cycle)
+    assert "Peers</td><td>0</td><td>3</td>" in answered
+    assert "Others</td><td>1</td><td>3</td>" in answered
+    assert "All raters" not in answered and "Stakeholders" not in answered
+
+
+def test_completion_shows_no_counts_under_three_raters(cycle, coach, coachee):
+    only = services.invitation_nominate(
+        actor=coachee, cycle=cycle, name="Ann", email="ann@example.org", group="stakeholder"
+    )
+    services.invitation_review(actor=coach, invitation=only, approve=True)
+    services.cycle_open(actor=coach, cycle=cycle)
+    client = Client()
+    client.force_login(coachee)
+    assert "Counts show once at least three raters are asked" in _answered_table(client, cycle)
 
 
 def test_coachee_answers_the_self_assessment_in_the_app(open_cycle, coachee):
@@ -257,3 +282,53 @@ def test_later_rounds_need_a_baseline_first(engagement, coach):
             kind="midpoint",
             closes_on=timezone.localdate() + dt.timedelta(days=7),
         )
+
+
+def test_a_removed_rater_who_never_answered_can_be_proposed_again(open_cycle, coach, coachee):
+    pat = open_cycle.invitations.get(email="pat@example.org")
+    services.invitation_remove(actor=coach, invitation=pat)
+    again = services.invitation_nominate(
+        actor=coachee, cycle=open_cycle, name="Pat Peer", email="pat@example.org", group="peer"
+    )
+    assert again.pk == pat.pk and again.status == "proposed"
+    client = Client()
+    client.force_login(coach)
+    response = client.post(reverse("invitation_review", args=[again.pk]), {"approve": "1"})
+    assert "Pat Peer approved; their link is on its way." in _flash(client, response)
+
+
+def test_a_rater_who_answered_cannot_be_proposed_again(open_cycle, coach, coachee):
+    Client().post(_links()["pat@example.org"], {**_all_answers(open_cycle), "action": "submit"})
+    pat = open_cycle.invitations.get(email="pat@example.org")
+    services.invitation_remove(actor=coach, invitation=pat)
+    with pytest.raises(ValidationError, match="nobody answers twice"):
+        services.invitation_nominate(
+            actor=coachee, cycle=open_cycle, name="Pat", email="pat@example.org", group="peer"
+        )
+
+
+def test_nominate_errors_name_their_field(cycle, coachee):
+    client = Client()
+    client.force_login(coachee)
+    page = client.post(reverse("cycle_nominate", args=[cycle.pk]), {}).content.decode()
+    assert "Name: give the rater" in page and "Email: give the rater" in page
+    assert "Group: choose" in page and "This field is required" not in page
+
+
+def test_closing_tells_the_coach_what_it_set_aside(open_cycle, coach):
+    link = _links()["pat@example.org"]
+    Client().post(link, {**_all_answers(open_cycle), "action": "save"})
+    client = Client()
+    client.force_login(coach)
+    page = client.get(reverse("cycle_detail", args=[open_cycle.pk])).content.decode()
+    assert "1 rater(s) have saved answers but not submitted them" in page
+    assert 'data-confirm="Close the 360 now?' in page
+    response = client.post(reverse("cycle_close", args=[open_cycle.pk]))
+    flash = _flash(client, response)
+    assert "1 rater(s) had saved answers without submitting them" in flash
+    open_cycle.refresh_from_db()
+    assert open_cycle.drafts_discarded == 1
+
+
+def _flash(client: Client, response) -> str:
+    return client.get(response["Location"]).content.decode()

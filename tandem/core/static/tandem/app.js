@@ -1,9 +1,12 @@
 // Small behaviours every page shares. Kept without dependencies; the pages work without it.
 
-// A form with data-confirm asks before it submits: for steps that end or undo something.
+// Steps that end or undo something ask first: a form with data-confirm, or a form whose
+// chosen <option> carries data-confirm (a status change to "completed", say).
 document.addEventListener("submit", (event) => {
   const form = event.target;
-  const question = form instanceof HTMLFormElement ? form.dataset.confirm : undefined;
+  if (!(form instanceof HTMLFormElement)) return;
+  const option = form.querySelector("option:checked[data-confirm]");
+  const question = form.dataset.confirm || (option && option.dataset.confirm);
   if (question && !window.confirm(question)) {
     event.preventDefault();
   }
