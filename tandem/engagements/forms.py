@@ -8,6 +8,8 @@ from tandem.accounts.models import Organisation, Programme, User
 from tandem.core.forms import DateInput, VersionField
 from tandem.engagements.models import BehaviouralTarget, Engagement
 from tandem.engagements.services import TARGET_FIELDS
+from tandem.engagements.wording import rater_wording
+from tandem.feedback import library
 
 
 class EngagementCreateForm(forms.Form):
@@ -82,6 +84,19 @@ class StatusForm(forms.Form):
 
 
 class TargetForm(forms.ModelForm[BehaviouralTarget]):
+    baseline_item = forms.ChoiceField(
+        label=BehaviouralTarget._meta.get_field("baseline_item").verbose_name.capitalize(),
+        help_text=BehaviouralTarget._meta.get_field("baseline_item").help_text,
+        choices=[("", "None of these")] + library.ITEM_CHOICES,
+        required=False,
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and not self.instance.rater_wording:
+            suggestion = rater_wording(self.instance.behaviour)
+            self.fields["rater_wording"].widget.attrs["placeholder"] = suggestion
+
     class Meta:
         model = BehaviouralTarget
         fields = list(TARGET_FIELDS)

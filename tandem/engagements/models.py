@@ -7,6 +7,8 @@ from django.db import models
 from tandem.accounts.models import Organisation, Programme
 from tandem.core.fields import EncryptedTextField
 from tandem.core.models import BaseModel, VersionedModel
+from tandem.engagements.wording import rater_wording
+from tandem.feedback import library
 
 
 class Engagement(VersionedModel):
@@ -131,6 +133,22 @@ class BehaviouralTarget(BaseModel):
     behaviour = models.CharField(
         max_length=300, help_text="What others will see you do, e.g. 'I raise concerns early'."
     )
+    rater_wording = models.CharField(
+        "How 360 raters read it",
+        max_length=300,
+        blank=True,
+        help_text="Raters are asked how often they see you do this, so it is worded about you: "
+        "'I raise concerns early' becomes 'Raises concerns early'. Left empty, it is worded "
+        "like that for you.",
+    )
+    baseline_item = models.CharField(
+        "Closest 360 question",
+        max_length=60,
+        blank=True,
+        validators=[library.validate_item_key],
+        help_text="The competency question that asks about the same behaviour. A target agreed "
+        "after the baseline 360 is compared with the baseline's answers to it.",
+    )
     why_it_matters = models.TextField()
     success_indicators = models.TextField(help_text="How you and others will notice the change.")
     weight = models.PositiveSmallIntegerField(
@@ -147,6 +165,11 @@ class BehaviouralTarget(BaseModel):
 
     def __str__(self) -> str:
         return self.behaviour
+
+    @property
+    def rater_text(self) -> str:
+        """What raters are shown: the saved wording, or one made from the behaviour."""
+        return self.rater_wording or rater_wording(self.behaviour)
 
     @property
     def gas_levels(self) -> list[tuple[int, str]]:

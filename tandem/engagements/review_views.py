@@ -16,6 +16,7 @@ from tandem.engagements import reviews
 from tandem.engagements.models import Review
 from tandem.engagements.selectors import engagement_get_for
 from tandem.feedback.models import FeedbackCycle
+from tandem.feedback.report import report_context
 
 
 def _levels_from(post: dict[str, str], target_ids: list[UUID]) -> dict[UUID, int]:
@@ -81,7 +82,11 @@ def review_detail(request: AuthedRequest, pk: str, kind: str) -> HttpResponse:
         .only("id", "report", "kind", "status")
         .first()
     )
-    change = (cycle.report or {}).get("change", []) if cycle else []
+    change = report_context(cycle.report)["change"] if cycle and cycle.report else {}
+    by_target = {c["key"].removeprefix("target:"): c for c in change.get("targets", [])}
+    for row in rows:
+        row["change"] = by_target.get(str(row["target"].pk))
+    measured = [*change.get("targets", []), *change.get("competencies", [])]
     summary = engagement.sponsor_summaries.filter(review=review).first() if review else None
     return render(
         request,
@@ -94,9 +99,9 @@ def review_detail(request: AuthedRequest, pk: str, kind: str) -> HttpResponse:
             "scores": scores,
             "errors": errors,
             "cycle": cycle,
-            "reliable_up": sum(1 for c in change if c.get("reliable") and c["rci"] > 0),
-            "reliable_down": sum(1 for c in change if c.get("reliable") and c["rci"] < 0),
-            "changed_items": len(change),
+            "reliable_up": sum(1 for c in measured if c.get("reliable") and c["rci"] > 0),
+            "reliable_down": sum(1 for c in measured if c.get("reliable") and c["rci"] < 0),
+            "measured": len([c for c in measured if c.get("before") is not None]),
             "summary": summary,
             "can_write_summary": engagement_can(
                 request.user, Perm.WRITE_SPONSOR_SUMMARY, engagement

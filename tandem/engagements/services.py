@@ -208,6 +208,8 @@ def engagement_set_status(*, actor: User, engagement: Engagement, status: str) -
 
 TARGET_FIELDS = (
     "behaviour",
+    "rater_wording",
+    "baseline_item",
     "why_it_matters",
     "success_indicators",
     "weight",

@@ -24,6 +24,7 @@ from tandem.engagements.forms import (
     StatusForm,
     TargetForm,
 )
+from tandem.engagements.models import Engagement
 from tandem.engagements.reviews import sponsor_summaries_for
 from tandem.engagements.selectors import (
     engagement_get_for,
@@ -32,7 +33,7 @@ from tandem.engagements.selectors import (
     target_get_for,
     targets_for,
 )
-from tandem.feedback.selectors import cycles_for
+from tandem.feedback.selectors import cycle_running, cycles_for
 
 
 def _perms(request: AuthedRequest, engagement: object) -> dict[str, bool]:
@@ -173,9 +174,23 @@ def target_new(request: AuthedRequest, pk: str) -> HttpResponse:
             ),
         )
         if target is not None:
-            messages.success(request, "Target added to the contract.")
+            messages.success(request, "Target added to the contract." + _frozen_note(engagement))
             return redirect("engagement_detail", pk=engagement.pk)
-    return render(request, "engagements/target_form.html", {"form": form, "engagement": engagement})
+    return render(
+        request,
+        "engagements/target_form.html",
+        {"form": form, "engagement": engagement, "running": cycle_running(engagement)},
+    )
+
+
+def _frozen_note(engagement: Engagement) -> str:
+    running = cycle_running(engagement)
+    if running is None:
+        return ""
+    return (
+        f" The {running.get_kind_display()} that is open keeps the questions its raters were "
+        "sent; the change shows from the next round."
+    )
 
 
 @login_required
@@ -188,12 +203,17 @@ def target_edit(request: AuthedRequest, pk: str) -> HttpResponse:
             lambda: services.target_update(actor=request.user, target=target, **form.cleaned_data),
         )
         if saved is not None:
-            messages.success(request, "Target updated.")
+            messages.success(request, "Target updated." + _frozen_note(target.engagement))
             return redirect("engagement_detail", pk=target.engagement_id)
     return render(
         request,
         "engagements/target_form.html",
-        {"form": form, "engagement": target.engagement, "target": target},
+        {
+            "form": form,
+            "engagement": target.engagement,
+            "target": target,
+            "running": cycle_running(target.engagement),
+        },
     )
 
 

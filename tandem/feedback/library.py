@@ -98,6 +98,10 @@ LIBRARY: tuple[Competency, ...] = (
 )
 
 BY_KEY = {c.key: c for c in LIBRARY}
+ITEM_TEXT = {key: text for c in LIBRARY for key, text in c.items}
+SECTION_OF_ITEM = {key: c.key for c in LIBRARY for key, _ in c.items}
+# For a select of items, grouped by competency.
+ITEM_CHOICES = [(c.name, [(key, text) for key, text in c.items]) for c in LIBRARY]
 TARGETS_KEY = "targets"
 TARGETS_NAME = "Coaching targets"
 
@@ -108,3 +112,10 @@ SCALE = (
     (4, "Usually"),
     (5, "Almost always"),
 )
+
+
+def validate_item_key(value: str) -> None:
+    from django.core.exceptions import ValidationError
+
+    if value and value not in ITEM_TEXT:
+        raise ValidationError("Choose one of the questions in the list.")

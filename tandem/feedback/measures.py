@@ -13,6 +13,8 @@ Sources
   Consulting and Clinical Psychology*, 59(1), 12–19.
 * Cronbach's alpha: Cronbach, L. J. (1951). Coefficient alpha and the internal structure of
   tests. *Psychometrika*, 16(3), 297–334.
+* Spearman–Brown prophecy formula: Spearman, C. (1910) and Brown, W. (1910), *British
+  Journal of Psychology*, 3, 271–295 and 296–322.
 """
 
 from __future__ import annotations
@@ -37,6 +39,8 @@ __all__ = [
     "sample_sd",
     "sample_variance",
     "self_other_category",
+    "single_item_reliability",
+    "spearman_brown",
 ]
 
 GAS_MIN_LEVEL: Final = -2
@@ -195,6 +199,37 @@ def cronbach_alpha(item_scores: Sequence[Sequence[float | None]]) -> float | Non
         return None
     item_variances = math.fsum(sample_variance([row[j] for row in complete]) for j in range(k))
     return k / (k - 1) * (1.0 - item_variances / total_variance)
+
+
+# --------------------------------------------------------------------------------------
+# Spearman–Brown
+# --------------------------------------------------------------------------------------
+
+
+def spearman_brown(reliability: float, factor: float) -> float:
+    """Reliability of a test ``factor`` times as long, made of parallel items::
+
+        r' = n·r / (1 + (n − 1)·r)
+
+    ``factor`` < 1 shortens it: 1/k gives the reliability of one item of a k-item scale.
+    ``reliability`` must be in [0, 1]; ``factor`` > 0.
+    """
+    reliability = _finite(reliability, "reliability")
+    factor = _finite(factor, "factor")
+    if not 0.0 <= reliability <= 1.0:
+        raise ValueError(f"reliability must be in [0, 1], got {reliability}")
+    if factor <= 0.0:
+        raise ValueError(f"factor must be positive, got {factor}")
+    return factor * reliability / (1.0 + (factor - 1.0) * reliability)
+
+
+def single_item_reliability(scale_alpha: float, items: int) -> float:
+    """What one item of a ``items``-item scale with Cronbach's α ``scale_alpha`` is worth on
+    its own, by Spearman–Brown stepped down by 1/k. A single item is far less reliable than
+    the scale it belongs to; using the scale's α for it would call noise a reliable change."""
+    if items < 1:
+        raise ValueError(f"a scale has at least one item, got {items}")
+    return spearman_brown(scale_alpha, 1.0 / items)
 
 
 # --------------------------------------------------------------------------------------

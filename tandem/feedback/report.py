@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tandem.feedback import measures
+from tandem.feedback import library, measures
 from tandem.feedback.anonymity import OTHERS, build_report_view, shown_rater_answers
 from tandem.feedback.models import Comment, FeedbackCycle, RaterGroup
 from tandem.feedback.services import questionnaire_item_keys
@@ -24,11 +24,33 @@ def _round(value: float | None) -> float | None:
 
 
 def build_report(cycle: FeedbackCycle) -> dict[str, Any]:
-    questionnaire = cycle.questionnaire or {"sections": []}
+    baseline = cycle.compared_to
+    return compose_report(
+        kind=cycle.kind,
+        questionnaire=cycle.questionnaire or {"sections": []},
+        responses=list(cycle.responses.all()),
+        approved_comments=[
+            (c.group, c.text) for c in cycle.comments.filter(review=Comment.Review.APPROVED)
+        ],
+        manager_shown_alone=cycle.manager_shown_alone,
+        baseline_report=baseline.report if baseline is not None else None,
+    )
+
+
+def compose_report(
+    *,
+    kind: str,
+    questionnaire: dict[str, Any],
+    responses: list[Any],
+    approved_comments: list[tuple[str, str]],
+    manager_shown_alone: bool,
+    baseline_report: dict[str, Any] | None,
+) -> dict[str, Any]:
+    """The report from the round's answers alone: no database, so that properties (hidden
+    answers never change it) can be tested over many random rater sets."""
     items = questionnaire_item_keys(questionnaire)
-    texts = {i["key"]: i["text"] for s in questionnaire["sections"] for i in s["items"]}
-    responses = list(cycle.responses.all())
-    view = build_report_view(responses, items, manager_shown_alone=cycle.manager_shown_alone)
+    meta = {i["key"]: i for s in questionnaire["sections"] for i in s["items"]}
+    view = build_report_view(responses, items, manager_shown_alone=manager_shown_alone)
     others = view.all_raters
     self_view = view.group("self")
     # Only answers the view shows (shown groups, shown item cells), for SD and alpha.
@@ -42,13 +64,23 @@ def build_report(cycle: FeedbackCycle) -> dict[str, Any]:
     for section in questionnaire["sections"]:
         keys = [i["key"] for i in section["items"]]
         matrix = [[row.get(k) for k in keys] for row in pooled]
+        # Each rater's score on the competency (the mean of the items they answered, if at
+        # least half): their spread is the SD the competency's RCI needs.
+        rater_scores = [
+            measures.mean(answered)
+            for row in matrix
+            if len(answered := [v for v in row if v is not None]) * 2 >= len(keys)
+        ]
+        is_scale = len(keys) > 1 and section["key"] != library.TARGETS_KEY
         sections.append(
             {
                 "key": section["key"],
                 "name": section["name"],
                 "scores": {g.name: _round(g.mean_of(keys)) for g in view.groups},
                 "all": _round(others.mean_of(keys)) if others else None,
-                "alpha": _round(measures.cronbach_alpha(matrix)) if len(keys) > 1 else None,
+                # The targets are different behaviours, not one scale: no α for them.
+                "alpha": _round(measures.cronbach_alpha(matrix)) if is_scale else None,
+                "sd": _round(measures.sample_sd(rater_scores)) if len(rater_scores) > 1 else None,
                 "items": keys,
             }
         )
@@ -59,7 +91,13 @@ def build_report(cycle: FeedbackCycle) -> dict[str, Any]:
         rows.append(
             {
                 "key": key,
-                "text": texts[key],
+                "text": meta[key]["text"],
+                # A coaching target: which, and the baseline question it is compared with.
+                **(
+                    {"target": meta[key]["target"], "baseline_item": meta[key]["baseline_item"]}
+                    if "target" in meta[key]
+                    else {}
+                ),
                 "self": _round(self_score),
                 "all": _round(others_score),
                 "sd": _round(measures.sample_sd(values)) if len(values) > 1 else None,
@@ -69,13 +107,13 @@ def build_report(cycle: FeedbackCycle) -> dict[str, Any]:
         )
     rated = sorted((r for r in rows if r["all"] is not None), key=lambda r: -r["all"])
     comments: list[dict[str, str]] = []
-    for c in cycle.comments.filter(review=Comment.Review.APPROVED):
-        shown_as = view.comment_group_for(c.group)
+    for group, text in approved_comments:
+        shown_as = view.comment_group_for(group)
         if shown_as is not None:  # comments of suppressed groups are never released
-            comments.append({"group": shown_as, "text": c.text})
+            comments.append({"group": shown_as, "text": text})
     comments.sort(key=lambda c: (c["group"], c["text"]))
     report = {
-        "kind": cycle.kind,
+        "kind": kind,
         "groups": [
             {"name": g.name, "label": GROUP_LABELS.get(g.name, g.name), "n": g.n}
             for g in view.groups
@@ -94,40 +132,98 @@ def build_report(cycle: FeedbackCycle) -> dict[str, Any]:
         ],
         "view": view.as_dict(),
     }
-    baseline = cycle.compared_to
-    if baseline is not None and baseline.report:
-        report["change"] = _change(baseline.report, report)
+    if baseline_report:
+        report["change"] = _change(baseline_report, report)
     return report
 
 
-def _change(before: dict[str, Any], after: dict[str, Any]) -> list[dict[str, Any]]:
-    """Per item and per section: the all-raters score then and now, with the RCI where the
-    baseline gives a spread and a reliability (the item's section α)."""
+NO_RELIABILITY = "no reliability estimate, so no verdict"
+
+
+def _verdict(before: float, after: float, sd: float | None, reliability: float | None) -> dict:
+    """RCI and verdict, or why there is none."""
+    entry: dict[str, Any] = {
+        "before": before,
+        "after": after,
+        "difference": _round(after - before),
+        "rci": None,
+        "reliable": False,
+        "verdict": NO_RELIABILITY,
+    }
+    if not sd:
+        entry["verdict"] = "too few raters at baseline for a reliable-change test"
+    elif reliability is not None and 0 <= reliability < 1:
+        result = measures.reliable_change(before, after, sd, reliability)
+        entry.update(
+            rci=_round(result.rci),
+            reliable=result.reliable,
+            verdict=str(result.direction),
+            reliability=_round(reliability),
+        )
+    return entry
+
+
+def _change(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    """All-raters scores then and now, with the Reliable Change Index where it is defined.
+
+    * per competency: the section score; SD of the raters' competency scores at baseline and
+      the competency's Cronbach's α at baseline as its reliability;
+    * per question: the item's SD at baseline, and as reliability the α of its competency
+      stepped down to one item (Spearman–Brown), since one question is far less reliable
+      than the scale it belongs to;
+    * per target: the same target question at baseline, or else the competency question the
+      target was linked to (a target agreed after the baseline); the reliability is that of
+      the linked question, and without a link there is no verdict.
+    """
     old_items = {r["key"]: r for r in before["items"]}
-    alphas = {s["key"]: s["alpha"] for s in before["sections"]}
+    old_sections = {s["key"]: s for s in before["sections"]}
     section_of = {k: s["key"] for s in before["sections"] for k in s["items"]}
-    out = []
-    for row in after["items"]:
-        old = old_items.get(row["key"])
-        if old is None or old["all"] is None or row["all"] is None:
+
+    def item_reliability(key: str) -> float | None:
+        section = old_sections.get(section_of.get(key, library.SECTION_OF_ITEM.get(key, "")))
+        alpha = section and section["alpha"]
+        if alpha is None or not 0 <= alpha < 1:
+            return None
+        return measures.single_item_reliability(alpha, len(section["items"]))
+
+    competencies = []
+    for section in after["sections"]:
+        old = old_sections.get(section["key"])
+        if section["key"] == library.TARGETS_KEY or old is None:
             continue
-        entry: dict[str, Any] = {
-            "key": row["key"],
-            "text": row["text"],
-            "before": old["all"],
-            "after": row["all"],
-            "difference": _round(row["all"] - old["all"]),
-            "rci": None,
-            "verdict": "not enough data for a reliable-change test",
-        }
-        alpha = alphas.get(section_of.get(row["key"], ""))
-        if old["sd"] and alpha is not None and 0 <= alpha < 1:
-            result = measures.reliable_change(old["all"], row["all"], old["sd"], alpha)
-            entry["rci"] = _round(result.rci)
-            entry["verdict"] = str(result.direction).replace("_", " ")
-            entry["reliable"] = result.reliable
-        out.append(entry)
-    return out
+        if old["all"] is None or section["all"] is None:
+            continue
+        entry = _verdict(old["all"], section["all"], old.get("sd"), old["alpha"])
+        competencies.append({"key": section["key"], "text": section["name"], **entry})
+
+    items, targets = [], []
+    for row in after["items"]:
+        if row["all"] is None:
+            continue
+        if "target" in row:
+            old = old_items.get(row["key"])
+            compared_with = None
+            if old is None and row.get("baseline_item"):
+                old = old_items.get(row["baseline_item"])
+                compared_with = old and old["text"]
+            if old is None or old["all"] is None:
+                targets.append({"key": row["key"], "text": row["text"], "before": None})
+                continue
+            link = row.get("baseline_item")
+            reliability = item_reliability(link) if link else None
+            entry = _verdict(old["all"], row["all"], old["sd"], reliability)
+            if not link and old["sd"]:
+                entry["verdict"] = "no verdict: link the target to its closest 360 question"
+            targets.append(
+                {"key": row["key"], "text": row["text"], "compared_with": compared_with, **entry}
+            )
+            continue
+        old = old_items.get(row["key"])
+        if old is None or old["all"] is None:
+            continue
+        entry = _verdict(old["all"], row["all"], old["sd"], item_reliability(row["key"]))
+        items.append({"key": row["key"], "text": row["text"], **entry})
+    return {"competencies": competencies, "targets": targets, "items": items}
 
 
 def report_context(report: dict[str, Any]) -> dict[str, Any]:
@@ -144,8 +240,12 @@ def report_context(report: dict[str, Any]) -> dict[str, Any]:
         charts.append(
             {"section": section, "svg": bar_chart(rows, label=f"{section['name']} by group")}
         )
+    change = report.get("change") or {}
+    if isinstance(change, list):  # reports frozen before change was split up: questions only
+        change = {"competencies": [], "targets": [], "items": change}
     return {
         "report": report,
+        "change": change,
         "charts": charts,
         "top": [by_key[k] for k in report["top"]],
         "bottom": [by_key[k] for k in report["bottom"]],

@@ -26,6 +26,11 @@ def cycles_for(*, user: User, engagement: Engagement) -> QuerySet[FeedbackCycle]
     return engagement.feedback_cycles.all()
 
 
+def cycle_running(engagement: Engagement) -> FeedbackCycle | None:
+    """The round whose raters are answering now, if any: its questionnaire is frozen."""
+    return engagement.feedback_cycles.filter(status=FeedbackCycle.Status.OPEN).first()
+
+
 def cycle_get_for(
     *, user: User, pk: UUID | str, perm: Perm = Perm.VIEW_360_PROGRESS
 ) -> FeedbackCycle:

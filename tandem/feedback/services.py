@@ -50,7 +50,14 @@ def build_questionnaire(cycle: FeedbackCycle) -> dict[str, Any]:
                 "key": library.TARGETS_KEY,
                 "name": library.TARGETS_NAME,
                 "items": [
-                    {"key": f"target:{t.pk}", "text": t.behaviour, "target": str(t.pk)}
+                    {
+                        "key": f"target:{t.pk}",
+                        "text": t.rater_text,
+                        "target": str(t.pk),
+                        "behaviour": t.behaviour,
+                        # Frozen with the round: what the target is compared with at baseline.
+                        "baseline_item": t.baseline_item,
+                    }
                     for t in targets
                 ],
             }

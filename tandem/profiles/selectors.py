@@ -6,7 +6,7 @@ from tandem.accounts.models import User
 from tandem.core.policy import Perm, engagement_require
 from tandem.engagements.models import Engagement
 from tandem.profiles import ipip
-from tandem.profiles.models import PersonalityProfile
+from tandem.profiles.models import NormSnapshot, PersonalityProfile
 
 
 @dataclass(frozen=True)
@@ -22,17 +22,17 @@ def profile_for(*, user: User, engagement: Engagement) -> PersonalityProfile | N
 
 
 def profile_rows(profile: PersonalityProfile) -> list[FactorRow]:
-    """Each factor with the organisation's own mean and SD (IPIP publishes no norms);
-    the comparison appears once at least five people in the organisation took it."""
-    others = PersonalityProfile.objects.filter(
-        engagement__organisation_id=profile.engagement.organisation_id
-    ).values_list("scores", flat=True)
-    org_scores = list(others)
+    """Each factor with the organisation's own mean and SD (IPIP publishes no norms), from
+    its latest norm snapshot: none until five people in the organisation have taken it."""
+    snapshot = NormSnapshot.objects.filter(
+        organisation_id=profile.engagement.organisation_id
+    ).first()
+    norms = snapshot.scores if snapshot else {}
     return [
-        FactorRow(
-            factor,
-            score,
-            ipip.norm_comparison(score, [s[factor] for s in org_scores if factor in s]),
-        )
+        FactorRow(factor, score, ipip.norm_comparison(score, norms.get(factor, [])))
         for factor, score in profile.scores.items()
     ]
+
+
+def norms_as_of(profile: PersonalityProfile) -> NormSnapshot | None:
+    return NormSnapshot.objects.filter(organisation_id=profile.engagement.organisation_id).first()

@@ -5,12 +5,12 @@ import json
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from tandem.accounts.models import User
+from tandem.accounts.models import Organisation, User
 from tandem.core.policy import Perm, engagement_require
 from tandem.core.services import locked
 from tandem.engagements.models import Engagement
 from tandem.profiles import ipip
-from tandem.profiles.models import PersonalityProfile
+from tandem.profiles.models import NormSnapshot, PersonalityProfile
 
 
 @transaction.atomic
@@ -34,4 +34,33 @@ def profile_submit(
         raise ValidationError(str(exc)) from exc
     profile = PersonalityProfile(engagement=engagement, answers=json.dumps(answers), scores=scores)
     profile.save()
+    norms_refresh(organisation=engagement.organisation)
     return profile
+
+
+NORM_STEP = ipip.MIN_NORM_N  # new people a snapshot waits for: the first one, and each later
+
+
+def norms_refresh(*, organisation: Organisation) -> NormSnapshot | None:
+    """Take a new snapshot of the organisation's norms once enough new people took the
+    profile since the last one; otherwise keep the last. One profile per person counts:
+    their latest, whichever engagement it belongs to."""
+    latest: dict[object, dict[str, int]] = {}
+    for coachee_id, scores in (
+        PersonalityProfile.objects.filter(engagement__organisation=organisation)
+        .order_by("created_at")
+        .values_list("engagement__coachee_id", "scores")
+    ):
+        latest[coachee_id] = scores
+    last = NormSnapshot.objects.filter(organisation=organisation).first()
+    if len(latest) < (last.n if last else 0) + NORM_STEP:
+        return last
+    by_factor: dict[str, list[int]] = {}
+    for scores in latest.values():
+        for factor, value in scores.items():
+            by_factor.setdefault(factor, []).append(value)
+    return NormSnapshot.objects.create(
+        organisation=organisation,
+        n=len(latest),
+        scores={factor: sorted(values) for factor, values in by_factor.items()},
+    )

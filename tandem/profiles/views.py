@@ -11,7 +11,7 @@ from tandem.core.policy import Perm, engagement_can
 from tandem.core.svg import bar_chart
 from tandem.engagements.selectors import engagement_get_for
 from tandem.profiles import ipip, services
-from tandem.profiles.selectors import profile_for, profile_rows
+from tandem.profiles.selectors import norms_as_of, profile_for, profile_rows
 
 CHOICES = [
     (1, "Very inaccurate"),
@@ -52,6 +52,7 @@ def profile(request: AuthedRequest, pk: str) -> HttpResponse:
     if existing is not None:
         rows = profile_rows(existing)
         context["rows"] = rows
+        context["norms"] = norms_as_of(existing)
         context["chart"] = bar_chart(
             [(r.factor, float(r.score)) for r in rows],
             low=10,

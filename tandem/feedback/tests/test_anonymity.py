@@ -201,14 +201,8 @@ def test_what_is_shown_obeys_the_rules(responses, manager_shown_alone):
 # ---------------------------------------------------------------------------------------
 
 
-@SETTINGS
-@given(response_sets, flags, st.data())
-def test_hidden_answers_never_change_what_is_shown(responses, manager_shown_alone, data):
-    """(b) The key invariant, by brute force. Hidden are (1) every answer of a suppressed
-    group — replaced by anything at all, "can't say" included — and (2) inside a shown
-    group, the answers in an item cell too small to show — replaced by any other score
-    (turning them into "can't say" would change a count, and counts are shown)."""
-    view = view_of(responses, manager_shown_alone)
+def change_hidden_answers(responses, view, data) -> list[RaterResponse]:
+    """The responses with every hidden answer replaced (see the test below for which)."""
     home = {m: g for g in view.groups for m in g.members}
     changed = []
     for r in responses:
@@ -222,6 +216,48 @@ def test_hidden_answers_never_change_what_is_shown(responses, manager_shown_alon
             if value is not None and group.items[key] is None:
                 new[key] = data.draw(st.integers(1, 5))
         changed.append(RaterResponse(r.group, new))
+    return changed
+
+
+@SETTINGS
+@given(response_sets, flags, st.data())
+def test_hidden_answers_never_change_the_report(responses, manager_shown_alone, data):
+    """The same, one level up: the report JSON as frozen at release — scores, SDs, α, top
+    and bottom items, blind spots, comments — is identical whatever the hidden answers."""
+    from tandem.feedback.report import compose_report
+
+    questionnaire = {
+        "sections": [
+            {"key": "one", "name": "One", "items": [{"key": k, "text": k} for k in ITEMS[:2]]},
+            {"key": "two", "name": "Two", "items": [{"key": k, "text": k} for k in ITEMS[2:]]},
+        ]
+    }
+    comments = [(r.group, f"comment {i}") for i, r in enumerate(responses)]
+
+    def report(rs: list[RaterResponse]) -> str:
+        composed = compose_report(
+            kind="baseline",
+            questionnaire=questionnaire,
+            responses=rs,
+            approved_comments=comments,
+            manager_shown_alone=manager_shown_alone,
+            baseline_report=None,
+        )
+        return json.dumps(composed, sort_keys=True)
+
+    view = view_of(responses, manager_shown_alone)
+    assert report(change_hidden_answers(responses, view, data)) == report(responses)
+
+
+@SETTINGS
+@given(response_sets, flags, st.data())
+def test_hidden_answers_never_change_what_is_shown(responses, manager_shown_alone, data):
+    """(b) The key invariant, by brute force. Hidden are (1) every answer of a suppressed
+    group — replaced by anything at all, "can't say" included — and (2) inside a shown
+    group, the answers in an item cell too small to show — replaced by any other score
+    (turning them into "can't say" would change a count, and counts are shown)."""
+    view = view_of(responses, manager_shown_alone)
+    changed = change_hidden_answers(responses, view, data)
     assert view_of(changed, manager_shown_alone) == view
     # ...nor the rows behind the SD and α of the all-raters scores.
     assert shown_rater_answers(changed, view) == shown_rater_answers(responses, view)

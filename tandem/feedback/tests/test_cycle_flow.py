@@ -75,6 +75,8 @@ def test_a_rater_saves_resumes_and_submits_once(open_cycle):
     page = client.get(link)
     assert page.status_code == 200
     assert "Hands over whole outcomes" in page.content.decode()
+    # Targets are asked about the coachee, not in the coachee's own first person.
+    assert TARGET["behaviour"] not in page.content.decode()
     keys = services.questionnaire_item_keys(open_cycle.questionnaire)
     client.post(link, {keys[0]: "5", keys[1]: "na", "comment": "Half done", "action": "save"})
     resumed = client.get(link).content.decode()
@@ -82,7 +84,9 @@ def test_a_rater_saves_resumes_and_submits_once(open_cycle):
     assert not Response.objects.exists()
     incomplete = client.post(link, {keys[0]: "5", "action": "submit"})
     assert incomplete.status_code == 422
-    assert "have no answer yet" in incomplete.content.decode()
+    page = incomplete.content.decode()
+    assert f"{len(keys) - 1} question(s) have no answer yet" in page
+    assert page.count("— no answer yet") == len(keys) - 1  # each one marked where it is
     assert not Response.objects.exists()
     done = client.post(
         link, {**_all_answers(open_cycle), keys[1]: "na", "comment": "Great", "action": "submit"}

@@ -295,3 +295,30 @@ def test_self_other_custom_threshold():
     assert self_other_category(4.0, 3.5) == "aligned"
     with pytest.raises(ValueError, match="positive"):
         self_other_category(4.0, 3.5, threshold=0)
+
+
+# --- Spearman–Brown, worked by hand -------------------------------------------------------
+
+
+def test_spearman_brown_worked_examples():
+    from tandem.feedback.measures import single_item_reliability, spearman_brown
+
+    # Doubling a test of r = .6: 2·.6 / (1 + .6) = 1.2 / 1.6 = .75
+    assert spearman_brown(0.6, 2) == pytest.approx(0.75)
+    # One item of a 4-item scale with α = .8: .25·.8 / (1 − .75·.8) = .2 / .4 = .5
+    assert single_item_reliability(0.8, 4) == pytest.approx(0.5)
+    # One item of a 3-item scale with α = .9: (.9/3) / (1 − (2/3)·.9) = .3 / .4 = .75
+    assert single_item_reliability(0.9, 3) == pytest.approx(0.75)
+    assert single_item_reliability(0.7, 1) == pytest.approx(0.7)  # a scale of one: itself
+    assert spearman_brown(0.0, 0.25) == 0.0
+
+
+def test_spearman_brown_refuses_what_is_not_a_reliability():
+    from tandem.feedback.measures import single_item_reliability, spearman_brown
+
+    with pytest.raises(ValueError, match="reliability must be in"):
+        spearman_brown(-0.2, 0.5)
+    with pytest.raises(ValueError, match="factor must be positive"):
+        spearman_brown(0.5, 0)
+    with pytest.raises(ValueError, match="at least one item"):
+        single_item_reliability(0.8, 0)

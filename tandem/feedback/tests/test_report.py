@@ -10,6 +10,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from tandem.core.tests.world import TARGET
+from tandem.engagements import services as engagements
 from tandem.feedback import measures, services
 from tandem.feedback.models import Comment, Response
 from tandem.feedback.report import build_report
@@ -102,16 +104,17 @@ def test_sponsor_never_sees_the_report(answered, coach, sponsor):
     assert client.get(reverse("cycle_report", args=[answered.pk])).status_code == 403
 
 
-def test_close_cycle_shows_change_with_the_reliable_change_index(open_cycle, coach, engagement):
-    answered = open_cycle
-    keys = services.questionnaire_item_keys(answered.questionnaire)
-    # Four peers whose answers vary across items, so the baseline has a spread and an alpha.
-    for row in ([3, 4, 3, 3], [2, 2, 3, 2], [4, 5, 4, 5], [3, 3, 2, 4]):  # alpha = 0.89
+def _baseline_and_close(open_cycle, coach, engagement, *, new_target=None):
+    """A released baseline whose four peers vary, and a closed close round where three peers
+    answer 5 to everything."""
+    keys = services.questionnaire_item_keys(open_cycle.questionnaire)
+    for row in ([3, 4, 3, 3], [2, 2, 3, 2], [4, 5, 4, 5], [3, 3, 2, 4]):
         answers = {k: row[i % 4] for i, k in enumerate(keys)}
-        Response.objects.create(cycle=answered, group="peer", answers=answers)
-    services.cycle_close(actor=coach, cycle=answered)
-    Comment.objects.update(review="approved")
-    services.cycle_release(actor=coach, cycle=answered)
+        Response.objects.create(cycle=open_cycle, group="peer", answers=answers)
+    services.cycle_close(actor=coach, cycle=open_cycle)
+    services.cycle_release(actor=coach, cycle=open_cycle)
+    if new_target is not None:
+        engagements.target_create(actor=coach, engagement=engagement, **new_target)
     close = services.cycle_create(
         actor=coach,
         engagement=engagement,
@@ -124,13 +127,50 @@ def test_close_cycle_shows_change_with_the_reliable_change_index(open_cycle, coa
     close.save()
     for _ in range(3):
         _answer(close, "peer", 5)
-    report = build_report(close)
-    answered.refresh_from_db()
-    before = {r["key"]: r for r in answered.report["items"]}["delegation.outcomes"]
-    alpha = {s["key"]: s["alpha"] for s in answered.report["sections"]}["delegation"]
-    assert before["sd"] > 0 and 0 < alpha < 1
-    change = {c["key"]: c for c in report["change"]}["delegation.outcomes"]
-    assert (change["before"], change["after"]) == (before["all"], 5)
-    expected = measures.reliable_change(before["all"], 5, before["sd"], alpha)
+    open_cycle.refresh_from_db()
+    return open_cycle.report, build_report(close)
+
+
+def test_close_cycle_shows_change_per_competency_with_its_own_reliability(
+    open_cycle, coach, engagement
+):
+    before, report = _baseline_and_close(open_cycle, coach, engagement)
+    section = {s["key"]: s for s in before["sections"]}["delegation"]
+    assert section["sd"] > 0 and 0 < section["alpha"] < 1
+    change = {c["key"]: c for c in report["change"]["competencies"]}["delegation"]
+    assert (change["before"], change["after"]) == (section["all"], 5)
+    expected = measures.reliable_change(section["all"], 5, section["sd"], section["alpha"])
     assert change["rci"] == round(expected.rci, 2)
     assert change["verdict"] == expected.direction
+
+
+def test_a_single_question_is_judged_with_the_stepped_down_reliability(
+    open_cycle, coach, engagement
+):
+    before, report = _baseline_and_close(open_cycle, coach, engagement)
+    item = {r["key"]: r for r in before["items"]}["delegation.outcomes"]
+    alpha = {s["key"]: s["alpha"] for s in before["sections"]}["delegation"]
+    one_item = measures.single_item_reliability(alpha, 4)
+    assert one_item < alpha  # one question is worth less than the scale
+    change = {c["key"]: c for c in report["change"]["items"]}["delegation.outcomes"]
+    expected = measures.reliable_change(item["all"], 5, item["sd"], one_item)
+    assert change["rci"] == round(expected.rci, 2)
+    with_scale_alpha = measures.reliable_change(item["all"], 5, item["sd"], alpha)
+    assert abs(change["rci"]) < abs(with_scale_alpha.rci)
+
+
+def test_a_target_agreed_after_the_baseline_is_compared_with_its_linked_question(
+    open_cycle, coach, engagement
+):
+    later = {**TARGET, "behaviour": "I hand over outcomes", "baseline_item": "delegation.outcomes"}
+    before, report = _baseline_and_close(open_cycle, coach, engagement, new_target=later)
+    rows = {c["text"]: c for c in report["change"]["targets"]}
+    linked = rows["Hands over outcomes"]  # worded for raters
+    item = {r["key"]: r for r in before["items"]}["delegation.outcomes"]
+    assert linked["before"] == item["all"] and linked["after"] == 5
+    assert linked["compared_with"] == item["text"]
+    assert linked["rci"] is not None
+    # The target asked at both rounds but linked to nothing: a difference, no verdict.
+    same = next(c for c in report["change"]["targets"] if c is not linked)
+    assert same["before"] is not None and same["rci"] is None
+    assert "link the target" in same["verdict"]

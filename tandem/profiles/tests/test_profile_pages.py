@@ -64,3 +64,46 @@ def test_organisation_comparison_appears_from_five_people(engagement, organisati
     client.force_login(engagement.coachee)
     page = client.get(reverse("profile", args=[engagement.pk])).content.decode()
     assert "n = 5" in page
+
+
+def _someone_takes_it(organisation, coach, n: int, coachee=None):
+    coachee = coachee or member(UserFactory.create(), organisation)
+    start = timezone.localdate()
+    e = Engagement.objects.create(
+        organisation=organisation,
+        kind="coaching",
+        coach=coach,
+        coachee=coachee,
+        start_date=start,
+        end_date=start + dt.timedelta(days=100),
+    )
+    services.profile_submit(
+        actor=coachee, engagement=e, answers={i: 1 + (i + n) % 5 for i in range(1, 51)}
+    )
+    return coachee
+
+
+def test_norms_move_only_in_steps_of_five_people(organisation, coach):
+    from tandem.profiles.models import NormSnapshot
+
+    for n in range(5):
+        _someone_takes_it(organisation, coach, n)
+    first = NormSnapshot.objects.get()
+    assert first.n == 5
+    for n in range(4):  # a sixth to ninth person: the norms they are compared with stay
+        _someone_takes_it(organisation, coach, n)
+    assert NormSnapshot.objects.count() == 1
+    _someone_takes_it(organisation, coach, 4)
+    assert NormSnapshot.objects.first().n == 10
+
+
+def test_a_person_with_two_engagements_counts_once(organisation, coach):
+    from tandem.profiles.models import NormSnapshot
+
+    twice = _someone_takes_it(organisation, coach, 0)
+    _someone_takes_it(organisation, coach, 1, coachee=twice)
+    for n in range(3):
+        _someone_takes_it(organisation, coach, n)
+    assert not NormSnapshot.objects.exists()  # four people, five profiles: not yet
+    _someone_takes_it(organisation, coach, 3)
+    assert NormSnapshot.objects.get().n == 5
