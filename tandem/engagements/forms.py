@@ -87,7 +87,7 @@ class TargetForm(forms.ModelForm[BehaviouralTarget]):
     baseline_item = forms.ChoiceField(
         label=BehaviouralTarget._meta.get_field("baseline_item").verbose_name.capitalize(),
         help_text=BehaviouralTarget._meta.get_field("baseline_item").help_text,
-        choices=[("", "None of these")] + library.ITEM_CHOICES,
+        choices=[("", "None of these"), *library.ITEM_CHOICES],
         required=False,
     )
 

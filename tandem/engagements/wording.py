@@ -43,7 +43,7 @@ def third_person_verb(verb: str) -> str:
 
 
 def rater_wording(behaviour: str) -> str:
-    """"I delegate whole outcomes and stay out of my team's detail" → "Delegates whole
+    """ "I delegate whole outcomes and stay out of my team's detail" → "Delegates whole
     outcomes and stays out of their team's detail". Text not starting with "I" keeps its
     subject; only the pronouns change."""
     text = behaviour.strip()
@@ -66,9 +66,51 @@ def rater_wording(behaviour: str) -> str:
 
 # Common verbs of target behaviours: a word after "and" is conjugated only if it is one.
 COMMON_VERBS = frozenset(
-    """ask avoid bring check coach decide delegate give hand hold keep let listen make offer
-    plan propose raise review say share speak stay stop summarise take tell use wait write
-    answer agree admit name notice own prepare push recognise reply respond show invite""".split()
+    [
+        "ask",
+        "avoid",
+        "bring",
+        "check",
+        "coach",
+        "decide",
+        "delegate",
+        "give",
+        "hand",
+        "hold",
+        "keep",
+        "let",
+        "listen",
+        "make",
+        "offer",
+        "plan",
+        "propose",
+        "raise",
+        "review",
+        "say",
+        "share",
+        "speak",
+        "stay",
+        "stop",
+        "summarise",
+        "take",
+        "tell",
+        "use",
+        "wait",
+        "write",
+        "answer",
+        "agree",
+        "admit",
+        "name",
+        "notice",
+        "own",
+        "prepare",
+        "push",
+        "recognise",
+        "reply",
+        "respond",
+        "show",
+        "invite",
+    ]
 )
 
 

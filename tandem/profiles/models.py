@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from django.db import models
 
-from tandem.core.fields import EncryptedTextField
 from tandem.accounts.models import Organisation
+from tandem.core.fields import EncryptedTextField
 from tandem.core.models import BaseModel
 from tandem.engagements.models import Engagement
 

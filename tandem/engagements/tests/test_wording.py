@@ -25,7 +25,7 @@ from tandem.feedback import services as feedback
             "Lets their team solve problems before they offer their answer",
         ),
         ("I'm calm when I am challenged", "Is calm when they are challenged"),
-        ("I do my one-to-ones and ask for feedback", "Does their one-to-ones and asks for feedback"),
+        ("I do my 1:1s and ask for feedback", "Does their 1:1s and asks for feedback"),
         ("I reply to email within a day", "Replies to email within a day"),
         ("I finish what I start", "Finishes what they start"),
         ("Asks two questions before giving a view", "Asks two questions before giving a view"),
