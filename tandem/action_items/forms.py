@@ -36,6 +36,12 @@ class ActionForm(forms.Form):
 
 
 class ActionUpdateForm(forms.Form):
+    title = forms.CharField(
+        label="Action",
+        max_length=500,
+        error_messages={"required": "Say what the action is: a concrete next step."},
+    )
+    due_date = forms.DateField(label="By", required=False, widget=DateInput)
     evidence = forms.CharField(
         label="Evidence / progress",
         required=False,

@@ -53,7 +53,7 @@ def accountability_pending(session: CoachingSession) -> list[ActionItem]:
 def action_get_for(*, user: User, pk: UUID | str) -> ActionItem:
     action = (
         ActionItem.objects.filter(engagement__in=engagements_visible_to(user), pk=pk)
-        .select_related("engagement", "owner")
+        .select_related("engagement", "owner", "session")
         .first()
     )
     if action is None:
@@ -92,3 +92,10 @@ def reflection_get_for(*, user: User, pk: UUID | str) -> Reflection:
         # Even a participant learns nothing about a reflection they may not read.
         raise Http404("No such reflection.")
     return reflection
+
+
+def checkins_of(action: ActionItem) -> QuerySet[CheckIn]:
+    """The action's accountability, session by session (the caller has ``action_get_for``)."""
+    return action.checkins.select_related("session", "recorded_by").order_by(
+        "session__scheduled_at"
+    )

@@ -68,13 +68,27 @@ def action_update(
     evidence: str,
     status: str,
     expected_version: int | None,
+    title: str | None = None,
+    due_date: dt.date | None = None,
+    keep_due_date: bool = True,
 ) -> ActionItem:
-    """Between sessions: note evidence of practice, mark done or drop."""
+    """Between sessions: reword it, move its date, note evidence of practice, mark done or
+    drop. The title stays unless given; the due date stays unless ``keep_due_date`` is False
+    (then ``due_date`` replaces it, None clearing it)."""
     action = locked(action)
     engagement_require(actor, Perm.EDIT_SESSION_CONTENT, action.engagement)
+    errors = {}
     if status not in ActionItem.Status.values:
-        raise ValidationError({"status": "Choose open, done or dropped."})
+        errors["status"] = "Choose open, done or dropped."
+    if title is not None and not title.strip():
+        errors["title"] = "Say what the action is: a concrete next step."
+    if errors:
+        raise ValidationError(errors)
     bump_version(action, expected=expected_version)
+    if title is not None:
+        action.title = title.strip()
+    if not keep_due_date:
+        action.due_date = due_date
     action.evidence = evidence.strip()
     if status != action.status:
         action.completed_at = timezone.now() if status == ActionItem.Status.DONE else None

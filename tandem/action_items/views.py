@@ -11,6 +11,7 @@ from tandem.action_items.forms import ActionForm, ActionUpdateForm, ReflectionFo
 from tandem.action_items.models import ActionItem
 from tandem.action_items.selectors import (
     action_get_for,
+    checkins_of,
     actions_for,
     reflection_get_for,
     reflections_for,
@@ -58,7 +59,13 @@ def action_edit(request: AuthedRequest, pk: str) -> HttpResponse:
     action = action_get_for(user=request.user, pk=pk)
     form = ActionUpdateForm(
         request.POST or None,
-        initial={"evidence": action.evidence, "status": action.status, "version": action.version},
+        initial={
+            "title": action.title,
+            "due_date": action.due_date,
+            "evidence": action.evidence,
+            "status": action.status,
+            "version": action.version,
+        },
     )
     if request.method == "POST" and form.is_valid():
         saved = run_service(
@@ -66,6 +73,9 @@ def action_edit(request: AuthedRequest, pk: str) -> HttpResponse:
             lambda: services.action_update(
                 actor=request.user,
                 action=action,
+                title=form.cleaned_data["title"],
+                due_date=form.cleaned_data["due_date"],
+                keep_due_date=False,
                 evidence=form.cleaned_data["evidence"],
                 status=form.cleaned_data["status"],
                 expected_version=form.cleaned_data["version"],
@@ -77,7 +87,12 @@ def action_edit(request: AuthedRequest, pk: str) -> HttpResponse:
     return render(
         request,
         "action_items/action_edit.html",
-        {"action": action, "engagement": action.engagement, "form": form},
+        {
+            "action": action,
+            "engagement": action.engagement,
+            "form": form,
+            "checkins": checkins_of(action),
+        },
     )
 
 

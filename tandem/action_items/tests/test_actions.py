@@ -87,13 +87,47 @@ def test_coachee_adds_evidence_between_sessions(engagement, coachee):
     action = held_session_with_action(engagement)
     client = Client()
     client.force_login(coachee)
-    response = client.post(
-        reverse("action_edit", args=[action.pk]),
-        {"evidence": "Asked Dev on Tuesday", "status": "open", "version": action.version},
-    )
+    later = timezone.localdate() + dt.timedelta(days=9)
+    form = {
+        "title": "Ask Dev what he would do",
+        "due_date": later.isoformat(),
+        "evidence": "Asked Dev on Tuesday",
+        "status": "open",
+        "version": action.version,
+    }
+    response = client.post(reverse("action_edit", args=[action.pk]), form)
     assert response.status_code == 302
     action.refresh_from_db()
     assert action.evidence == "Asked Dev on Tuesday"
+    assert (action.title, action.due_date) == ("Ask Dev what he would do", later)
+
+
+def test_an_action_cannot_lose_its_title(engagement, coachee):
+    action = held_session_with_action(engagement)
+    client = Client()
+    client.force_login(coachee)
+    form = {"title": "  ", "evidence": "", "status": "open", "version": action.version}
+    response = client.post(reverse("action_edit", args=[action.pk]), form)
+    assert response.status_code == 200
+    assert "Say what the action is" in response.content.decode()
+    assert ActionItem.objects.get(pk=action.pk).title == action.title
+
+
+def test_action_page_shows_its_accountability_history(engagement, coach, coachee):
+    action = held_session_with_action(engagement)
+    session = plan_session(engagement, hours_from_now=-1)
+    services.checkin_record(
+        actor=coachee,
+        session=session,
+        action=action,
+        outcome="partly",
+        what_happened="Asked once, then answered myself",
+        learned="I jump in when there is silence",
+    )
+    client = Client()
+    client.force_login(coach)
+    page = client.get(reverse("action_edit", args=[action.pk])).content.decode()
+    assert "Partly done" in page and "I jump in when there is silence" in page
 
 
 def test_session_page_opens_with_accountability(engagement, coach):
