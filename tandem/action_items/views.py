@@ -11,8 +11,8 @@ from tandem.action_items.forms import ActionForm, ActionUpdateForm, ReflectionFo
 from tandem.action_items.models import ActionItem
 from tandem.action_items.selectors import (
     action_get_for,
-    checkins_of,
     actions_for,
+    checkins_of,
     reflection_get_for,
     reflections_for,
 )
