@@ -14,12 +14,16 @@ import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from conftest import PASSWORD
 from tandem.coaching_sessions import services as sessions
 from tandem.core.tests.world import held_session_with_action, plan_session
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Dialog
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -255,6 +259,13 @@ def test_a_baseline_360_runs_end_to_end_and_the_coachee_downloads_the_pdf(
         rater.wait_for_selector("text=Thank you")
 
     coach_page.reload()
+    asked: list[str] = []  # closing and releasing cannot be undone: both ask first
+
+    def accept(dialog: Dialog) -> None:
+        asked.append(dialog.message)
+        dialog.accept()
+
+    coach_page.on("dialog", accept)
     coach_page.get_by_role("button", name="Close the 360").click()
     coach_page.wait_for_selector("text=Review the comments")
     for _ in range(3):
@@ -265,6 +276,10 @@ def test_a_baseline_360_runs_end_to_end_and_the_coachee_downloads_the_pdf(
         coach_page.wait_for_load_state()
     coach_page.get_by_role("button", name=re.compile("Release the report")).click()
     coach_page.wait_for_selector("a:has-text('Report')")
+    assert [m.split("?")[0] for m in asked] == [
+        "Close the 360 now",
+        f"Release the report to {coachee.get_short_name()}",
+    ]
 
     coachee_page.goto(cycle_url)
     coachee_page.get_by_role("link", name="Report").click()

@@ -277,9 +277,20 @@ def test_seed_demo_shows_everything_and_is_idempotent(db):
     ravi = Engagement.objects.get(title__startswith="Ravi")
     assert ravi.status == "completed"
     close = ravi.feedback_cycles.get(kind="close")
-    assert close.status == "released" and close.report["change"]
-    assert ravi.reviews.get(kind="close").ratings.count() == 2
-    assert ravi.sponsor_summaries.get().approved_at is not None
+    assert close.status == "released"
+    # Both targets show a change: one asked at baseline, one linked to a baseline question.
+    targets = close.report["change"]["targets"]
+    assert len(targets) == 2 and all(t["before"] is not None for t in targets)
+    assert any(t["compared_with"] for t in targets)
+    assert all(t["rci"] is not None for t in targets)
+    assert ravi.reviews.get(kind="close").ratings.count() == 4
+    summary = ravi.sponsor_summaries.get()
+    # History is dated as it happened: nothing of a finished engagement is dated today.
+    assert summary.approved_at.date() <= ravi.end_date
+    assert ravi.targets_signed_off_at.date() < ravi.end_date
+    assert close.released_at.date() <= ravi.end_date
+    for session in Engagement.objects.get(title__startswith="Priya").sessions.all():
+        assert timezone.localtime(session.scheduled_at).weekday() < 5  # no weekend sessions
     assert Engagement.objects.filter(status="paused").exists()
     client = Client()
     client.force_login(priya.coachee)

@@ -59,6 +59,23 @@ ROLE_OF = {
 }
 
 
+def _weekday(day: dt.date) -> dt.date:
+    """The day itself, or the Friday before if it falls on a weekend: nobody coaches then."""
+    return day - dt.timedelta(days=max(0, day.weekday() - 4))
+
+
+def _at(day: dt.date, hour: int) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(hour, 0)))
+
+
+def _signed_off_on(e: Engagement, day: dt.date) -> None:
+    """The three-way meeting happened early in the engagement, not when the seed ran."""
+    Engagement.objects.filter(pk=e.pk).update(
+        targets_submitted_at=_at(day - dt.timedelta(days=2), 16),
+        targets_signed_off_at=_at(day, 11),
+    )
+
+
 def _backdate(obj: Any, when: dt.datetime) -> None:
     """History has to look old: created_at is auto-set, so move it afterwards."""
     type(obj).objects.filter(pk=obj.pk).update(created_at=when, updated_at=when)
@@ -142,7 +159,7 @@ class Command(BaseCommand):
     def _priya(self, org: Organisation, programme: Programme, p: dict[str, User]) -> None:
         now = timezone.now()
         today = timezone.localdate()
-        start = today - dt.timedelta(days=72)
+        start = _weekday(today - dt.timedelta(days=72))
         e = engagements.engagement_create(
             actor=p["admin"],
             organisation=org,
@@ -162,6 +179,7 @@ class Command(BaseCommand):
             actor=p["coach"],
             engagement=e,
             behaviour="I delegate whole outcomes, not tasks, and stay out of the detail",
+            baseline_item="delegation.outcomes",
             why_it_matters="My team waits for me; I am the bottleneck and work late.",
             success_indicators="Team leads own their weekly plan; I review outcomes, not steps.",
             gas_minus_2="I still redo or approve most of the team's work",
@@ -174,6 +192,7 @@ class Command(BaseCommand):
             actor=p["priya"],
             engagement=e,
             behaviour="I raise disagreements in the meeting, calmly and early",
+            baseline_item="candour.early",
             why_it_matters="Issues I keep quiet about come back as escalations.",
             success_indicators="Peers say I am direct and fair; fewer surprises after meetings.",
             gas_minus_2="I avoid the conversation and complain afterwards",
@@ -184,12 +203,14 @@ class Command(BaseCommand):
         )
         engagements.targets_submit(actor=e.coachee, engagement=e)
         engagements.targets_sign_off(actor=p["sponsor"], engagement=e)
+        _signed_off_on(e, start + dt.timedelta(days=20))  # once the baseline 360 was read
         engagements.engagement_set_status(actor=p["admin"], engagement=e, status="active")
 
-        first = timezone.make_aware(dt.datetime.combine(start, dt.time(10, 0)))
+        first = _at(start, 10)
         planned = sessions.sessions_plan(actor=p["coach"], engagement=e, first_at=first, count=5)
-        # The current session is today, an hour ago, so the demo can run and close it.
-        current_at = now.replace(minute=0, second=0, microsecond=0) - dt.timedelta(hours=1)
+        # The current session is this morning (the last weekday's, at a weekend), so the demo
+        # can run and close it.
+        current_at = _at(_weekday(today), 9)
         later = sessions.sessions_plan(actor=p["coach"], engagement=e, first_at=current_at, count=3)
         script = [
             (
@@ -410,7 +431,7 @@ class Command(BaseCommand):
         e = Engagement.objects.get(coachee=p["priya"])
         # How people see Priya: strong on direction, weak on delegation and candour.
         level = {"direction": 4.2, "delegation": 2.4, "communication": 3.6, "candour": 2.6}
-        self._run_360(p, e, "baseline", level)
+        self._run_360(p, e, "baseline", level, opened_on=e.start_date + dt.timedelta(days=1))
 
     def _raters(self, p: dict[str, User], e: Engagement) -> list[tuple[str, str, str]]:
         first = e.coachee.full_name.split()[0].lower()
@@ -462,13 +483,19 @@ class Command(BaseCommand):
         return cycle, feedback.questionnaire_item_keys(cycle.questionnaire)
 
     def _run_360(
-        self, p: dict[str, User], e: Engagement, kind: str, level: dict[str, float]
+        self,
+        p: dict[str, User],
+        e: Engagement,
+        kind: str,
+        level: dict[str, float],
+        *,
+        opened_on: dt.date,
     ) -> None:
         """A whole 360 round through the services: nominate, approve, open, answer, close,
         review comments, release. Raters are the same people each round."""
         import random
 
-        rng = random.Random(f"{e.pk}-{kind}")  # the same demo every time
+        rng = random.Random(f"{e.coachee.email}-{kind}")  # the same demo every time
         cycle, keys = self._open_cycle(
             p,
             e,
@@ -491,14 +518,24 @@ class Command(BaseCommand):
             "manager": ["Ready for a bigger remit once the leads own more."],
             "stakeholder": ["Clear plans, but decisions wait for sign-off.", ""],
         }
+        assert cycle.questionnaire is not None
+        # A target is rated like the competency question it is linked to.
+        linked = {
+            i["key"]: i.get("baseline_item") or ""
+            for section in cycle.questionnaire["sections"]
+            for i in section["items"]
+        }
         for invitation in cycle.invitations.filter(status=Invitation.Status.APPROVED):
             raw = {}
+            # Each rater sees the coachee a little kinder or harsher across the board; that
+            # shared view is what makes a competency's questions hang together (its alpha).
+            leniency = rng.gauss(0, 0.55)
             for key in keys:
-                base = level.get(key.split(".")[0], 3.0)
+                base = level.get((linked[key] or key).split(".")[0], 3.0) + leniency
                 if invitation.group == "self":
                     base += 1.0  # people rate themselves kinder than others do
-                value = round(min(5, max(1, rng.gauss(base, 0.7))))
-                raw[key] = "na" if rng.random() < 0.05 else str(value)
+                value = round(min(5, max(1, rng.gauss(base, 0.45))))
+                raw[key] = "na" if rng.random() < 0.04 else str(value)
             pool = comments.get(invitation.group, [])
             feedback.answers_save(
                 invitation=invitation,
@@ -510,6 +547,14 @@ class Command(BaseCommand):
         for comment in Comment.objects.filter(cycle=cycle):
             feedback.comment_review(actor=e.coach, comment=comment, approve=True)
         feedback.cycle_release(actor=e.coach, cycle=cycle)
+        # The round ran when the story says: two weeks open, released two days after.
+        FeedbackCycle.objects.filter(pk=cycle.pk).update(
+            created_at=_at(opened_on - dt.timedelta(days=3), 9),
+            opened_at=_at(opened_on, 9),
+            closes_on=opened_on + dt.timedelta(days=14),
+            closed_at=_at(opened_on + dt.timedelta(days=14), 17),
+            released_at=_at(opened_on + dt.timedelta(days=16), 10),
+        )
 
     def _midpoint_pulse(self, p: dict[str, User]) -> None:
         """Priya's midpoint pulse, open: five of eight raters have answered, one has saved
@@ -530,7 +575,8 @@ class Command(BaseCommand):
     # --- a completed engagement: baseline and close 360, close review, sponsor summary -----
 
     def _completed(self, org: Organisation, programme: Programme, p: dict[str, User]) -> None:
-        start = timezone.localdate() - dt.timedelta(days=200)
+        start = _weekday(timezone.localdate() - dt.timedelta(days=200))
+        end = start + dt.timedelta(days=120)
         e = engagements.engagement_create(
             actor=p["admin"],
             organisation=org,
@@ -541,7 +587,7 @@ class Command(BaseCommand):
             coachee=p["ravi"],
             sponsor=p["sponsor"],
             start_date=start,
-            end_date=start + dt.timedelta(days=120),
+            end_date=end,
             planned_sessions=6,
         )
         engagements.engagement_set_status(actor=p["admin"], engagement=e, status="active")
@@ -549,6 +595,7 @@ class Command(BaseCommand):
             actor=p["coach"],
             engagement=e,
             behaviour="I let my team solve problems before I offer my answer",
+            baseline_item="delegation.decide",
             why_it_matters="As the best engineer in the room, my answers stop others thinking.",
             success_indicators="The team proposes solutions in design reviews; I ask first.",
             gas_minus_2="I answer every question myself",
@@ -559,9 +606,31 @@ class Command(BaseCommand):
         )
         engagements.targets_submit(actor=e.coachee, engagement=e)
         engagements.targets_sign_off(actor=p["sponsor"], engagement=e)
-        self._run_360(p, e, "baseline", {"delegation": 2.3, "communication": 2.8})
-        first = timezone.make_aware(dt.datetime.combine(start, dt.time(15, 0)))
-        held = sessions.sessions_plan(actor=p["coach"], engagement=e, first_at=first, count=6)
+        baseline = {"direction": 2.9, "delegation": 2.3, "communication": 2.8}
+        self._run_360(p, e, "baseline", baseline, opened_on=start + dt.timedelta(days=1))
+        # The baseline showed the team rarely hears why: a second target, agreed after it and
+        # linked to the baseline question that asks about it, so the close 360 can compare.
+        engagements.targets_reopen(actor=p["coach"], engagement=e)
+        e.refresh_from_db()
+        second = engagements.target_create(
+            actor=p["ravi"],
+            engagement=e,
+            behaviour="I explain the why behind technical decisions to the team",
+            baseline_item="direction.why",
+            why_it_matters="Decisions I don't explain get reopened and slow the team down.",
+            success_indicators="Fewer reopened decisions; juniors can explain our choices.",
+            gas_minus_2="Decisions arrive as orders",
+            gas_minus_1="I explain when asked",
+            gas_0="I write a short rationale for every major decision",
+            gas_plus_1="The team debates the rationale before I decide",
+            gas_plus_2="The team writes the rationale themselves",
+        )
+        engagements.targets_submit(actor=e.coachee, engagement=e)
+        engagements.targets_sign_off(actor=p["sponsor"], engagement=e)
+        _signed_off_on(e, start + dt.timedelta(days=24))
+        held = sessions.sessions_plan(
+            actor=p["coach"], engagement=e, first_at=_at(start + dt.timedelta(days=7), 15), count=6
+        )
         for number, session in enumerate(held, start=1):
             for pending in accountability_pending(session):
                 actions.checkin_record(
@@ -599,27 +668,36 @@ class Command(BaseCommand):
                 status="done",
                 expected_version=None,
             )
-        self._run_360(p, e, "close", {"delegation": 3.6, "communication": 3.5})
-        reviews.review_rate(actor=p["coach"], engagement=e, kind="close", levels={target.pk: 1})
-        reviews.review_rate(actor=p["ravi"], engagement=e, kind="close", levels={target.pk: 0})
-        reviews.sponsor_summary_save(
+        after = {"direction": 3.8, "delegation": 3.6, "communication": 3.5}
+        self._run_360(p, e, "close", after, opened_on=end - dt.timedelta(days=20))
+        levels = {target.pk: 1, second.pk: 1}
+        reviews.review_rate(actor=p["coach"], engagement=e, kind="close", levels=levels)
+        reviews.review_rate(
+            actor=p["ravi"], engagement=e, kind="close", levels={target.pk: 0, second.pk: 1}
+        )
+        summary = reviews.sponsor_summary_save(
             actor=p["ravi"],
             engagement=e,
             kind="close",
             text=(
                 "I set out to let my team solve problems before I answer. In most design "
-                "reviews I now ask first, and the team brings options. I will keep working "
-                "on this in our 1:1s."
+                "reviews I now ask first, and the team brings options. I also write down why "
+                "we decide what we decide. I will keep working on this in our 1:1s."
             ),
             approve=True,
             expected_version=None,
         )
+        type(summary).objects.filter(pk=summary.pk).update(
+            approved_at=_at(end - dt.timedelta(days=2), 14),
+            created_at=_at(end - dt.timedelta(days=3), 14),
+        )
+        e.reviews.update(created_at=_at(end - dt.timedelta(days=3), 11))
         engagements.engagement_set_status(actor=p["admin"], engagement=e, status="completed")
 
     # --- a coaching engagement in contracting ---------------------------------------------
 
     def _jordan(self, org: Organisation, programme: Programme, p: dict[str, User]) -> None:
-        start = timezone.localdate() + dt.timedelta(days=3)
+        start = _weekday(timezone.localdate() + dt.timedelta(days=3))
         e = engagements.engagement_create(
             actor=p["admin"],
             organisation=org,
@@ -656,7 +734,7 @@ class Command(BaseCommand):
 
     def _starting(self, org: Organisation, programme: Programme, p: dict[str, User]) -> None:
         for key, days_ago, paused in (("lena", 6, False), ("omar", 40, True)):
-            start = timezone.localdate() - dt.timedelta(days=days_ago)
+            start = _weekday(timezone.localdate() - dt.timedelta(days=days_ago))
             e = engagements.engagement_create(
                 actor=p["admin"],
                 organisation=org,
@@ -673,7 +751,7 @@ class Command(BaseCommand):
                 engagements.engagement_set_status(actor=p["admin"], engagement=e, status=status)
             # Lena's first session is next week; Omar's resume after his leave.
             if paused:
-                first_day = timezone.localdate() + dt.timedelta(days=35)
+                first_day = _weekday(timezone.localdate() + dt.timedelta(days=35))
             else:
                 first_day = start + dt.timedelta(days=13)
             first = timezone.make_aware(dt.datetime.combine(first_day, dt.time(10, 0)))
@@ -709,7 +787,7 @@ class Command(BaseCommand):
     # --- a manager's 1:1 series -------------------------------------------------------------
 
     def _one_on_ones(self, org: Organisation, p: dict[str, User]) -> None:
-        start = timezone.localdate() - dt.timedelta(days=22)
+        start = _weekday(timezone.localdate() - dt.timedelta(days=22))
         e = engagements.engagement_create(
             actor=p["manager"],
             organisation=org,
