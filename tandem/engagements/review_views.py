@@ -68,15 +68,6 @@ def review_detail(request: AuthedRequest, pk: str, kind: str) -> HttpResponse:
     review = Review.objects.filter(engagement=engagement, kind=kind).first()
     scores = reviews.review_scores(review, targets) if review else None
     me = "coach" if request.user.pk == engagement.coach_id else "coachee"
-    rows = [
-        {
-            "target": t,
-            "coach": scores.levels.get(t.pk, {}).get("coach") if scores else None,
-            "coachee": scores.levels.get(t.pk, {}).get("coachee") if scores else None,
-            "mine": scores.levels.get(t.pk, {}).get(me) if scores else None,
-        }
-        for t in targets
-    ]
     cycle = (
         engagement.feedback_cycles.filter(kind=kind, status=FeedbackCycle.Status.RELEASED)
         .only("id", "report", "kind", "status")
@@ -84,8 +75,16 @@ def review_detail(request: AuthedRequest, pk: str, kind: str) -> HttpResponse:
     )
     change = report_context(cycle.report)["change"] if cycle and cycle.report else {}
     by_target = {c["key"].removeprefix("target:"): c for c in change.get("targets", [])}
-    for row in rows:
-        row["change"] = by_target.get(str(row["target"].pk))
+    rows = [
+        {
+            "target": t,
+            "coach": scores.levels.get(t.pk, {}).get("coach") if scores else None,
+            "coachee": scores.levels.get(t.pk, {}).get("coachee") if scores else None,
+            "mine": scores.levels.get(t.pk, {}).get(me) if scores else None,
+            "change": by_target.get(str(t.pk)),  # the 360's change for this target, if any
+        }
+        for t in targets
+    ]
     measured = [*change.get("targets", []), *change.get("competencies", [])]
     summary = engagement.sponsor_summaries.filter(review=review).first() if review else None
     return render(

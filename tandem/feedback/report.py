@@ -181,8 +181,8 @@ def _change(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[dic
 
     def item_reliability(key: str) -> float | None:
         section = old_sections.get(section_of.get(key, library.SECTION_OF_ITEM.get(key, "")))
-        alpha = section and section["alpha"]
-        if alpha is None or not 0 <= alpha < 1:
+        alpha = None if section is None else section["alpha"]
+        if section is None or alpha is None or not 0 <= alpha < 1:
             return None
         return measures.single_item_reliability(alpha, len(section["items"]))
 
