@@ -113,9 +113,11 @@ def detect_format(text: str) -> Format:
     lines = [ln.strip() for ln in text.split("\n") if ln.strip()]
     if lines and lines[0].startswith("WEBVTT"):
         return "vtt"
-    for ln in lines[:20]:
+    for k, ln in enumerate(lines[:20]):
         if _ARROW.search(ln):
-            return "srt" if "," in ln.split("-->")[0] else "vtt"
+            # SRT numbers its cues; some tools write its milliseconds with "." as WebVTT does.
+            numbered = k > 0 and lines[k - 1].isdigit()
+            return "srt" if "," in ln.split("-->")[0] or numbered else "vtt"
     return "text"
 
 
@@ -170,8 +172,10 @@ def _parse_cues(text: str, filename: str, fmt: Format) -> list[Utterance]:
                 "a WebVTT file must start with the word WEBVTT. Export the transcript again "
                 "from Zoom or Teams without editing its first line.",
             )
-        # Skip the header block (WEBVTT line and any header metadata).
-        while i < len(lines) and lines[i].strip():
+        # Skip the header block (WEBVTT line and any header metadata) — up to the first cue,
+        # which some tools write without the blank line after the header.
+        i = 1
+        while i < len(lines) and lines[i].strip() and not _starts_cue(lines, i):
             i += 1
     while i < len(lines):
         if not lines[i].strip():
@@ -215,6 +219,14 @@ def _parse_cues(text: str, filename: str, fmt: Format) -> list[Utterance]:
         if not payload_lines:
             continue
         payload_line = timing_line + 1
+        voices = _voices(payload_lines)
+        if len(voices) > 1:  # Teams sometimes puts two speakers in one cue
+            for speaker, words in voices:
+                if words:
+                    utterances.append(
+                        Utterance(len(utterances), speaker, start, words, payload_line)
+                    )
+            continue
         speaker, words = _cue_speaker(payload_lines)
         if speaker is None:
             raise TranscriptError(
@@ -228,6 +240,23 @@ def _parse_cues(text: str, filename: str, fmt: Format) -> list[Utterance]:
             continue
         utterances.append(Utterance(len(utterances), speaker, start, words, payload_line))
     return utterances
+
+
+def _voices(payload_lines: list[str]) -> list[tuple[str, str]]:
+    """Each ``<v Name>`` of a cue with the words up to the next one."""
+    raw = " ".join(ln.strip() for ln in payload_lines)
+    found = list(_VOICE.finditer(raw))
+    if not found:
+        return []
+    return [
+        (" ".join(m.group(1).split()), _clean(raw[m.end() : nxt.start() if nxt else None]))
+        for m, nxt in zip(found, [*found[1:], None], strict=True)
+    ]
+
+
+def _starts_cue(lines: list[str], i: int) -> bool:
+    """A timing line, or a cue identifier right before one."""
+    return "-->" in lines[i] or (i + 1 < len(lines) and "-->" in lines[i + 1])
 
 
 def _cue_speaker(payload_lines: list[str]) -> tuple[str | None, str]:

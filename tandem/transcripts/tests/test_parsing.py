@@ -112,3 +112,30 @@ def test_missing_webvtt_header_and_no_speakers():
     err = _error("00:00:01.000 --> 00:00:02.000\nAna: hi\n", "x.vtt")
     assert "WEBVTT" in str(err) and "line 1" in str(err)
     assert "no speaker turns" in str(_error("WEBVTT\n\nNOTE nothing here\n", "y.vtt"))
+
+
+def test_vtt_whose_first_cue_follows_the_header_without_a_blank_line():
+    text = "WEBVTT\n00:01.000 --> 00:02.000\nAna: First words\n\n00:03.000 --> 00:04.000\nBo: Hi\n"
+    assert [(u.speaker, u.text) for u in parse(text, filename="x.vtt")] == [
+        ("Ana", "First words"),
+        ("Bo", "Hi"),
+    ]
+    with_id = "WEBVTT\nKind: captions\n1\n00:01.000 --> 00:02.000\nAna: Hello\n"
+    assert [u.text for u in parse(with_id, filename="x.vtt")] == ["Hello"]
+
+
+def test_srt_with_dot_milliseconds_is_still_srt():
+    text = (
+        "1\n00:00:01.000 --> 00:00:02.000\nAna: Hello\n\n2\n00:00:03.500 --> 00:00:04.000\nBo: Hi\n"
+    )
+    assert detect_format(text) == "srt"
+    utts = parse(text, filename="x.srt")
+    assert [(u.speaker, u.start) for u in utts] == [("Ana", 1.0), ("Bo", 3.5)]
+
+
+def test_two_voices_in_one_teams_cue_are_two_utterances():
+    text = "WEBVTT\n\n00:01.000 --> 00:04.000\n<v Ana>What matters most?</v> <v Bo>Time.</v>\n"
+    assert [(u.speaker, u.text) for u in parse(text, filename="x.vtt")] == [
+        ("Ana", "What matters most?"),
+        ("Bo", "Time."),
+    ]
