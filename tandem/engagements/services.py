@@ -13,6 +13,7 @@ from tandem.accounts.models import Membership, Organisation, Programme, User
 from tandem.core.policy import Perm, admin_organisation_ids, engagement_require
 from tandem.core.services import locked, validated_save
 from tandem.core.versioning import bump_version
+from tandem.engagements import tasks
 from tandem.engagements.models import BehaviouralTarget, Engagement
 
 MAX_TARGETS = 5
@@ -266,7 +267,14 @@ def targets_submit(*, actor: User, engagement: Engagement) -> Engagement:
     engagement.targets_submitted_at = timezone.now()
     engagement.targets_submitted_by = actor
     engagement.save(update_fields=["targets_submitted_at", "targets_submitted_by", "updated_at"])
+    _tell(engagement, tasks.SUBMITTED)
     return engagement
+
+
+def _tell(engagement: Engagement, event: str) -> None:
+    """Email the other side of the contract once the change is committed."""
+    engagement_id = str(engagement.pk)
+    transaction.on_commit(lambda: tasks.send_contract_email.enqueue(engagement_id, event))
 
 
 @transaction.atomic
@@ -312,6 +320,8 @@ def targets_sign_off(
             "updated_at",
         ]
     )
+    if engagement.sponsor_id == actor.pk:
+        _tell(engagement, tasks.SIGNED_OFF)
     return engagement
 
 
@@ -339,6 +349,7 @@ def targets_request_changes(
             "updated_at",
         ]
     )
+    _tell(engagement, tasks.CHANGES_REQUESTED)
     return engagement
 
 

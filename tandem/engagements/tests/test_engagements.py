@@ -312,3 +312,29 @@ def test_every_permission_has_words_for_its_refusal():
     from tandem.core.policy import REFUSALS
 
     assert set(REFUSALS) == set(Perm)
+
+
+def test_each_step_of_the_sign_off_tells_the_other_side_by_email(
+    engagement, coach, coachee, sponsor, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    services.target_create(actor=coach, engagement=engagement, **TARGET)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.targets_submit(actor=coachee, engagement=engagement)
+    asked = mail.outbox[-1]
+    assert asked.to == [sponsor.email] and "ready for your sign-off" in asked.subject
+    assert f"/engagements/{engagement.pk}/#contract" in asked.body
+    assert TARGET["behaviour"] not in asked.body  # what the targets say stays in the app
+    engagement.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.targets_request_changes(actor=sponsor, engagement=engagement, note="Add one")
+    back = mail.outbox[-1]
+    assert sorted(back.to) == sorted([coach.email, coachee.email])
+    assert "asked for changes" in back.subject and "Add one" not in back.body
+    engagement.refresh_from_db()
+    services.targets_submit(actor=coachee, engagement=engagement)
+    engagement.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.targets_sign_off(actor=sponsor, engagement=engagement)
+    assert "signed off" in mail.outbox[-1].subject
