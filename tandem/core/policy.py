@@ -90,11 +90,10 @@ REFUSALS: dict[Perm, str] = {
     Perm.VIEW_ENGAGEMENT: "see this engagement",
     Perm.MANAGE_ENGAGEMENT: "change its dates, status or people (the coach and the programme "
     "admin do)",
-    Perm.VIEW_TARGETS: "see the targets yet: the sponsor reads them when asked to sign them off",
-    Perm.EDIT_TARGETS: "change the targets now: they are signed off or waiting for the sponsor",
+    Perm.VIEW_TARGETS: "see the targets: they are for the coachee, the coach and the sponsor",
+    Perm.EDIT_TARGETS: "change the targets (the coachee and the coach draft them)",
     Perm.SUBMIT_TARGETS: "put the targets to a sponsor",
-    Perm.SIGN_OFF_TARGETS: "sign off the targets: the sponsor does, once they are put to him "
-    "or her",
+    Perm.SIGN_OFF_TARGETS: "sign off the targets (the sponsor does)",
     Perm.REOPEN_TARGETS: "reopen the contract (the coach does, once it is signed off)",
     Perm.VIEW_SESSION_CONTENT: "read session notes, agendas or actions: they stay between coach "
     "and coachee",
@@ -113,6 +112,17 @@ REFUSALS: dict[Perm, str] = {
     Perm.READ_SPONSOR_SUMMARY: "read summaries for the sponsor",
     Perm.VIEW_PROFILE: "see the personality profile: it is the coachee's and the coach's only",
     Perm.TAKE_PROFILE: "take the personality profile (the coachee does)",
+}
+
+# Where the role has the right but the contract's state does not allow it now.
+NOT_NOW: dict[Perm, str] = {
+    Perm.VIEW_TARGETS: "The targets are not yet put to you: you see them when you are asked to "
+    "sign them off.",
+    Perm.EDIT_TARGETS: "The targets cannot change now: they are signed off (the coach can reopen "
+    "the contract) or waiting for the sponsor (take them back first).",
+    Perm.SUBMIT_TARGETS: "The targets are signed off already, or there is no sponsor to ask.",
+    Perm.SIGN_OFF_TARGETS: "There is nothing waiting for your sign-off.",
+    Perm.REOPEN_TARGETS: "The contract is open already: the targets can be edited.",
 }
 
 COACHING_ONLY = {
@@ -197,6 +207,8 @@ def engagement_require(user: User, perm: Perm, engagement: Engagement) -> None:
                 "A 1:1 series has no contract, 360, reviews or profile: "
                 "those belong to coaching engagements."
             )
+        if engagement_roles(user, engagement) & GRANTS[perm] and perm in NOT_NOW:
+            raise PermissionDenied(NOT_NOW[perm])
         raise PermissionDenied(f"Your role in this engagement does not let you {REFUSALS[perm]}.")
 
 

@@ -304,8 +304,14 @@ def test_a_refusal_says_why_in_words(engagement, sponsor):
     response = client.get(reverse("target_new", args=[engagement.pk]))
     assert response.status_code == 403
     page = response.content.decode()
-    assert "does not let you change the targets" in page
+    assert "does not let you change the targets (the coachee and the coach draft them)" in page
     assert "edit_targets" not in page
+    # The coach may edit targets, just not signed-off ones: the page says so, and what to do.
+    target = services.target_create(actor=engagement.coach, engagement=engagement, **TARGET)
+    services.targets_submit(actor=engagement.coach, engagement=engagement)
+    client.force_login(engagement.coach)
+    page = client.get(reverse("target_edit", args=[target.pk])).content.decode()
+    assert "cannot change now" in page and "take them back first" in page
 
 
 def test_every_permission_has_words_for_its_refusal():
