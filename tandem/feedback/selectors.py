@@ -95,12 +95,27 @@ def completion_by_group(cycle: FeedbackCycle) -> list[GroupProgress]:
     Such groups pool into "Others"; if the pool is still under 3, only the total is shown
     (never the total and the groups both: the pool would follow by subtraction). Under 3
     raters in all, no counts at all. The self-assessment is the coachee's own: shown alone."""
-    rows = (
-        cycle.invitations.filter(status=Invitation.Status.APPROVED)
+    # Asked: everyone sent a link, removed or not; answered: the answers themselves, which
+    # stay when their rater is removed. So removing someone never moves "answered" in a way
+    # that says whether they had.
+    asked = (
+        cycle.invitations.filter(
+            Q(status=Invitation.Status.APPROVED)
+            | Q(status=Invitation.Status.REMOVED, sent_at__isnull=False)
+        )
         .values("group")
-        .annotate(invited=Count("id"), completed=Count("id", filter=Q(completed=True)))
+        .annotate(n=Count("id"))
     )
-    counts = {r["group"]: (int(r["invited"]), int(r["completed"])) for r in rows}
+    answered = dict(
+        cycle.responses.values("group").annotate(n=Count("id")).values_list("group", "n")
+    )
+    counts = {r["group"]: (int(r["n"]), int(answered.get(r["group"], 0))) for r in asked}
+    return progress_from_counts(counts)
+
+
+def progress_from_counts(counts: dict[str, tuple[int, int]]) -> list[GroupProgress]:
+    """Group → (asked, answered), as the rows that may be shown (see above)."""
+    counts = dict(counts)
     labels = dict(RaterGroup.choices)
     progress = []
     if RaterGroup.SELF in counts:

@@ -136,13 +136,9 @@ def invitation_nominate(
     if group not in RaterGroup.values or group == RaterGroup.SELF:
         errors["group"] = "Choose manager, peer, direct report, stakeholder or other."
     earlier = cycle.invitations.filter(email=email).first()
+    # Nothing said here may depend on whether someone answered: the coachee would learn it.
     if email == cycle.engagement.coachee.email:
         errors["email"] = "That is the coachee: their self-assessment is part of every 360."
-    elif earlier is not None and earlier.completed:
-        errors["email"] = (
-            f"{earlier.name} has answered already; the answers count even after a removal, "
-            "and nobody answers twice."
-        )
     elif earlier is not None and earlier.status == Invitation.Status.DECLINED:
         errors["email"] = (
             f"{earlier.name} is on the list, not approved: the coach can still approve them."
@@ -154,7 +150,8 @@ def invitation_nominate(
         )
     if errors:
         raise ValidationError(errors)
-    # A rater removed before answering can be proposed again; the coach approves afresh.
+    # A removed rater can be proposed again; the coach approves afresh. One who had answered
+    # gets a link like anyone (so nobody can tell them apart) that only says they have answered.
     invitation = earlier or Invitation(cycle=cycle, email=email)
     invitation.name = name.strip()
     invitation.group = group

@@ -14,11 +14,12 @@ from tandem.feedback.models import Invitation, RaterGroup
 def send_rater_email(invitation_id: str, reminder: bool) -> None:
     """Email a rater their one-time link. Only the invitation id travels through the queue;
     the link is read from the (encrypted) invitation, so the task table holds no token."""
-    invitation = (
-        Invitation.objects.filter(pk=invitation_id, completed=False)
-        .select_related("cycle__engagement__coachee")
-        .first()
-    )
+    # A first invitation goes out even to someone who answered before being removed and
+    # proposed again: their link then only thanks them, and nobody learns who had answered.
+    found = Invitation.objects.filter(pk=invitation_id)
+    if reminder:
+        found = found.filter(completed=False)
+    invitation = found.select_related("cycle__engagement__coachee").first()
     if invitation is None or not invitation.token:
         return
     cycle = invitation.cycle

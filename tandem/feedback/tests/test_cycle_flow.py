@@ -301,14 +301,38 @@ def test_a_removed_rater_who_never_answered_can_be_proposed_again(open_cycle, co
     assert "Pat Peer approved; their link is on its way." in _flash(client, response)
 
 
-def test_a_rater_who_answered_cannot_be_proposed_again(open_cycle, coach, coachee):
+def test_proposing_again_never_tells_who_has_answered(open_cycle, coach, coachee):
     Client().post(_links()["pat@example.org"], {**_all_answers(open_cycle), "action": "submit"})
-    pat = open_cycle.invitations.get(email="pat@example.org")
-    services.invitation_remove(actor=coach, invitation=pat)
-    with pytest.raises(ValidationError, match="nobody answers twice"):
-        services.invitation_nominate(
-            actor=coachee, cycle=open_cycle, name="Pat", email="pat@example.org", group="peer"
-        )
+    messages = []
+    for email in ("pat@example.org", "pia@example.org"):  # answered / not answered
+        with pytest.raises(ValidationError) as info:
+            services.invitation_nominate(
+                actor=coachee, cycle=open_cycle, name="X", email=email, group="peer"
+            )
+        messages.append(str(info.value).replace("Pat Peer", "N").replace("Pia Peer", "N"))
+    assert messages[0] == messages[1] and "already on the list" in messages[0]
+
+
+def test_removing_a_rater_moves_no_count_that_says_whether_they_answered(
+    open_cycle, coach, coachee, django_capture_on_commit_callbacks
+):
+    from tandem.feedback.selectors import completion_by_group
+
+    Client().post(_links()["pat@example.org"], {**_all_answers(open_cycle), "action": "submit"})
+    before = completion_by_group(open_cycle)
+    for email in ("pat@example.org", "pia@example.org"):  # answered / not answered
+        services.invitation_remove(actor=coach, invitation=open_cycle.invitations.get(email=email))
+        assert completion_by_group(open_cycle) == before
+    # Proposed again, the one who answered gets a link like anyone; it only thanks them.
+    mail.outbox.clear()
+    again = services.invitation_nominate(
+        actor=coachee, cycle=open_cycle, name="Pat", email="pat@example.org", group="peer"
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.invitation_review(actor=coach, invitation=again, approve=True)
+    link = _links()["pat@example.org"]
+    assert "already given your feedback" in Client().get(link).content.decode()
+    assert Response.objects.count() == 1
 
 
 def test_nominate_errors_name_their_field(cycle, coachee):
