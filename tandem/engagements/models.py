@@ -211,6 +211,9 @@ class TargetRating(BaseModel):
     target = models.ForeignKey(BehaviouralTarget, on_delete=models.CASCADE, related_name="+")
     rater = models.CharField(max_length=20, choices=Rater.choices)
     level = models.SmallIntegerField(validators=[MinValueValidator(-2), MaxValueValidator(2)])
+    # The target as it was rated: a later edit of the contract does not rewrite a past review.
+    behaviour = models.CharField(max_length=300, blank=True)
+    weight = models.PositiveSmallIntegerField(default=1)
 
     class Meta:
         constraints = [

@@ -82,6 +82,7 @@ def review_detail(request: AuthedRequest, pk: str, kind: str) -> HttpResponse:
             "coachee": scores.levels.get(t.pk, {}).get("coachee") if scores else None,
             "mine": scores.levels.get(t.pk, {}).get(me) if scores else None,
             "change": by_target.get(str(t.pk)),  # the 360's change for this target, if any
+            "rated_as": scores.rated_as.get(t.pk, {}) if scores else {},
         }
         for t in targets
     ]
@@ -94,6 +95,7 @@ def review_detail(request: AuthedRequest, pk: str, kind: str) -> HttpResponse:
             "engagement": engagement,
             "kind": kind,
             "label": Review.Kind(kind).label,
+            "me": me,
             "rows": rows,
             "scores": scores,
             "errors": errors,

@@ -57,7 +57,14 @@ def review_rate(
     review, _ = Review.objects.get_or_create(engagement=engagement, kind=kind)
     for target in targets:
         TargetRating.objects.update_or_create(
-            review=review, target=target, rater=rater, defaults={"level": levels[target.pk]}
+            review=review,
+            target=target,
+            rater=rater,
+            defaults={
+                "level": levels[target.pk],
+                "behaviour": target.behaviour,
+                "weight": target.weight,
+            },
         )
     return review
 
@@ -67,24 +74,35 @@ class ReviewScores:
     coach: float | None  # GAS T-score from the coach's ratings, once every target is rated
     coachee: float | None
     levels: dict[UUID, dict[str, int]]  # target → rater → level
+    # target → rater → the behaviour as it read when rated, where it reads differently now
+    rated_as: dict[UUID, dict[str, str]]
 
 
 def review_scores(review: Review, targets: list[BehaviouralTarget]) -> ReviewScores:
+    """T-scores from the ratings as given: each with the weight its target had when rated, so
+    a later edit of the contract never changes a past review's score."""
+    current = {t.pk: t.behaviour for t in targets}
     levels: dict[UUID, dict[str, int]] = {t.pk: {} for t in targets}
+    weights: dict[UUID, dict[str, int]] = {}
+    rated_as: dict[UUID, dict[str, str]] = {}
     for rating in review.ratings.all():
         levels.setdefault(rating.target_id, {})[rating.rater] = rating.level
+        weights.setdefault(rating.target_id, {})[rating.rater] = rating.weight
+        if rating.behaviour and rating.behaviour != current.get(rating.target_id):
+            rated_as.setdefault(rating.target_id, {})[rating.rater] = rating.behaviour
 
     def t_score(rater: str) -> float | None:
         if not targets or any(rater not in levels[t.pk] for t in targets):
             return None
         return round(
             gas_t_score(
-                [levels[t.pk][rater] for t in targets], weights=[t.weight for t in targets]
+                [levels[t.pk][rater] for t in targets],
+                weights=[weights[t.pk][rater] for t in targets],
             ),
             1,
         )
 
-    return ReviewScores(t_score("coach"), t_score("coachee"), levels)
+    return ReviewScores(t_score("coach"), t_score("coachee"), levels, rated_as)
 
 
 # --- the sponsor summary -------------------------------------------------------------------

@@ -171,9 +171,10 @@ def _change(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[dic
     * per question: the item's SD at baseline, and as reliability the α of its competency
       stepped down to one item (Spearman–Brown), since one question is far less reliable
       than the scale it belongs to;
-    * per target: the same target question at baseline, or else the competency question the
-      target was linked to (a target agreed after the baseline); the reliability is that of
-      the linked question, and without a link there is no verdict.
+    * per target: the same target question at baseline (worded the same), or else the
+      competency question the target was linked to (a target agreed or reworded after the
+      baseline); the reliability is that of the linked question, and without a link there is
+      no verdict.
     """
     old_items = {r["key"]: r for r in before["items"]}
     old_sections = {s["key"]: s for s in before["sections"]}
@@ -202,6 +203,8 @@ def _change(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[dic
             continue
         if "target" in row:
             old = old_items.get(row["key"])
+            if old is not None and old["text"] != row["text"]:
+                old = None  # the target was reworded since: not the same question any more
             compared_with = None
             if old is None and row.get("baseline_item"):
                 old = old_items.get(row["baseline_item"])

@@ -110,3 +110,23 @@ def test_review_page_rates_through_the_form(engagement, coach, targets):
     client.post(url, {"form": "ratings", **{f"t-{t.pk}": "0" for t in targets}})
     page = client.get(url).content.decode()
     assert "50.0" in page
+
+
+def test_editing_the_contract_later_does_not_rewrite_a_past_review(
+    engagement, coach, coachee, targets
+):
+    a, b = targets
+    reviews.review_rate(
+        actor=coach, engagement=engagement, kind="midpoint", levels={a.pk: 2, b.pk: 0}
+    )
+    review = Review.objects.get()
+    before = reviews.review_scores(review, targets).coach
+    services.target_update(actor=coach, target=a, behaviour="I stop reading email", weight=5)
+    a.refresh_from_db()
+    after = reviews.review_scores(review, [a, b])
+    assert after.coach == before  # the weights as rated, not as edited
+    assert after.rated_as[a.pk] == {"coach": TARGET["behaviour"]}
+    client = Client()
+    client.force_login(coach)
+    page = client.get(reverse("review_detail", args=[engagement.pk, "midpoint"])).content.decode()
+    assert "The coach rated this when it read" in page and "rate it again" in page

@@ -104,7 +104,7 @@ def test_sponsor_never_sees_the_report(answered, coach, sponsor):
     assert client.get(reverse("cycle_report", args=[answered.pk])).status_code == 403
 
 
-def _baseline_and_close(open_cycle, coach, engagement, *, new_target=None):
+def _baseline_and_close(open_cycle, coach, engagement, *, new_target=None, reword=None):
     """A released baseline whose four peers vary, and a closed close round where three peers
     answer 5 to everything."""
     keys = services.questionnaire_item_keys(open_cycle.questionnaire)
@@ -115,6 +115,8 @@ def _baseline_and_close(open_cycle, coach, engagement, *, new_target=None):
     services.cycle_release(actor=coach, cycle=open_cycle)
     if new_target is not None:
         engagements.target_create(actor=coach, engagement=engagement, **new_target)
+    if reword is not None:
+        engagements.target_update(actor=coach, target=engagement.targets.first(), **reword)
     close = services.cycle_create(
         actor=coach,
         engagement=engagement,
@@ -174,3 +176,14 @@ def test_a_target_agreed_after_the_baseline_is_compared_with_its_linked_question
     same = next(c for c in report["change"]["targets"] if c is not linked)
     assert same["before"] is not None and same["rci"] is None
     assert "link the target" in same["verdict"]
+
+
+def test_a_reworded_target_is_not_compared_with_what_raters_were_asked_before(
+    open_cycle, coach, engagement
+):
+    reword = {"behaviour": "I stop reading my team's email", "baseline_item": "candour.early"}
+    before, report = _baseline_and_close(open_cycle, coach, engagement, reword=reword)
+    (row,) = report["change"]["targets"]
+    assert row["text"] == "Stops reading their team's email"
+    item = {r["key"]: r for r in before["items"]}["candour.early"]
+    assert row["before"] == item["all"] and row["compared_with"] == item["text"]
