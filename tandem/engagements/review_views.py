@@ -28,6 +28,19 @@ def _levels_from(post: dict[str, str], target_ids: list[UUID]) -> dict[UUID, int
     return levels
 
 
+def _measured(change: dict) -> str:
+    """ "2 targets and 4 competencies": what the 360 compared with the baseline."""
+    parts = []
+    for key, one, many in (
+        ("targets", "target", "targets"),
+        ("competencies", "competency", "competencies"),
+    ):
+        n = sum(1 for c in change.get(key, []) if c.get("before") is not None)
+        if n:
+            parts.append(f"{n} {one if n == 1 else many}")
+    return " and ".join(parts)
+
+
 @login_required
 def review_detail(request: AuthedRequest, pk: str, kind: str) -> HttpResponse:
     if kind not in Review.Kind.values:
@@ -102,7 +115,8 @@ def review_detail(request: AuthedRequest, pk: str, kind: str) -> HttpResponse:
             "cycle": cycle,
             "reliable_up": sum(1 for c in measured if c.get("reliable") and c["rci"] > 0),
             "reliable_down": sum(1 for c in measured if c.get("reliable") and c["rci"] < 0),
-            "measured": len([c for c in measured if c.get("before") is not None]),
+            "measured": _measured(change),
+            "mix": change.get("mix", ""),
             "summary": summary,
             "can_write_summary": engagement_can(
                 request.user, Perm.WRITE_SPONSOR_SUMMARY, engagement

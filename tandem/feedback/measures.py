@@ -35,6 +35,7 @@ __all__ = [
     "cronbach_alpha",
     "gas_t_score",
     "mean",
+    "panel_change_z",
     "reliable_change",
     "sample_sd",
     "sample_variance",
@@ -297,6 +298,29 @@ def reliable_change(
     else:
         direction = "declined"
     return RCIResult(rci=rci, s_diff=s_diff, reliable=reliable, direction=direction)
+
+
+def panel_change_z(
+    before: float, after: float, sd_before: float, n_before: int, sd_after: float, n_after: int
+) -> float | None:
+    """How far a change of a raters' mean lies beyond rater sampling: the standard error of
+    the difference of two independent means (Welch)::
+
+        z = (x₂ − x₁) / √(s₁²/n₁ + s₂²/n₂)
+
+    A 360 asks a panel of raters, and the panel is never quite the same twice; the RCI covers
+    the error of the measure (its α), this covers who happened to answer. ``None`` when
+    undefined: fewer than 2 raters in a round, or no spread at all in either.
+    """
+    for value, name in ((before, "before"), (after, "after"), (sd_before, "sd_before")):
+        _finite(value, name)
+    _finite(sd_after, "sd_after")
+    if n_before < 2 or n_after < 2:
+        return None
+    se = math.sqrt(sd_before**2 / n_before + sd_after**2 / n_after)
+    if se == 0.0:
+        return None
+    return (after - before) / se
 
 
 # --------------------------------------------------------------------------------------

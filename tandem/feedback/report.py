@@ -81,6 +81,7 @@ def compose_report(
                 # The targets are different behaviours, not one scale: no α for them.
                 "alpha": _round(measures.cronbach_alpha(matrix)) if is_scale else None,
                 "sd": _round(measures.sample_sd(rater_scores)) if len(rater_scores) > 1 else None,
+                "n": len(rater_scores),
                 "items": keys,
             }
         )
@@ -101,6 +102,7 @@ def compose_report(
                 "self": _round(self_score),
                 "all": _round(others_score),
                 "sd": _round(measures.sample_sd(values)) if len(values) > 1 else None,
+                "n": len(values),
                 "by_group": {g.name: _round(cell(g, key)) for g in view.groups},
                 "category": measures.self_other_category(self_score, others_score),
             }
@@ -119,7 +121,6 @@ def compose_report(
             for g in view.groups
         ],
         "all_n": others.n if others else 0,
-        "suppressed": [GROUP_LABELS.get(s, s) for s in view.suppressed],
         "sections": sections,
         "items": rows,
         "top": [r["key"] for r in rated[:TOP_N]],
@@ -138,28 +139,45 @@ def compose_report(
 
 
 NO_RELIABILITY = "no reliability estimate, so no verdict"
+# Fewer raters than this at baseline and α, the spread and the verdict would rest on too little.
+MIN_RATERS = 5
 
 
-def _verdict(before: float, after: float, sd: float | None, reliability: float | None) -> dict:
-    """RCI and verdict, or why there is none."""
+def _verdict(old: dict[str, Any], new: dict[str, Any], reliability: float | None) -> dict:
+    """RCI and verdict, or why there is none. ``old`` and ``new`` are report rows or sections
+    (all-raters mean ``all``, spread ``sd``, raters ``n``). A change counts as reliable only
+    when it is beyond both the measure's error (the RCI, DESIGN.md) and what a different
+    panel of raters could give by chance (``measures.panel_change_z``)."""
+    before, after = old["all"], new["all"]
     entry: dict[str, Any] = {
         "before": before,
         "after": after,
-        "difference": _round(after - before),
+        # From the numbers as shown (one decimal), so the columns always add up.
+        "difference": round(round(after, 1) - round(before, 1), 1),
         "rci": None,
         "reliable": False,
         "verdict": NO_RELIABILITY,
     }
-    if not sd:
-        entry["verdict"] = "too few raters at baseline for a reliable-change test"
-    elif reliability is not None and 0 <= reliability < 1:
-        result = measures.reliable_change(before, after, sd, reliability)
-        entry.update(
-            rci=_round(result.rci),
-            reliable=result.reliable,
-            verdict=str(result.direction),
-            reliability=_round(reliability),
-        )
+    sd, n = old.get("sd"), old.get("n")
+    if not sd or (n is not None and n < MIN_RATERS):
+        entry["verdict"] = f"fewer than {MIN_RATERS} raters at baseline: no verdict"
+        return entry
+    if reliability is None or not 0 <= reliability < 1:
+        return entry
+    result = measures.reliable_change(before, after, sd, reliability)
+    entry.update(
+        rci=_round(result.rci),
+        reliable=result.reliable,
+        verdict=str(result.direction),
+        reliability=_round(reliability),
+    )
+    if result.reliable and n is not None and new.get("n"):
+        z = measures.panel_change_z(before, after, sd, n, new.get("sd") or 0.0, new["n"])
+        if z is None or abs(z) <= measures.RCI_CRITICAL:
+            entry.update(
+                reliable=False,
+                verdict="no reliable change: within what a different mix of raters could give",
+            )
     return entry
 
 
@@ -194,7 +212,7 @@ def _change(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[dic
             continue
         if old["all"] is None or section["all"] is None:
             continue
-        entry = _verdict(old["all"], section["all"], old.get("sd"), old["alpha"])
+        entry = _verdict(old, section, old["alpha"])
         competencies.append({"key": section["key"], "text": section["name"], **entry})
 
     items, targets = [], []
@@ -214,8 +232,8 @@ def _change(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[dic
                 continue
             link = row.get("baseline_item")
             reliability = item_reliability(link) if link else None
-            entry = _verdict(old["all"], row["all"], old["sd"], reliability)
-            if not link and old["sd"]:
+            entry = _verdict(old, row, reliability)
+            if not link and entry["verdict"] == NO_RELIABILITY:
                 entry["verdict"] = "no verdict: link the target to its closest 360 question"
             targets.append(
                 {"key": row["key"], "text": row["text"], "compared_with": compared_with, **entry}
@@ -224,9 +242,37 @@ def _change(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[dic
         old = old_items.get(row["key"])
         if old is None or old["all"] is None:
             continue
-        entry = _verdict(old["all"], row["all"], old["sd"], item_reliability(row["key"]))
+        entry = _verdict(old, row, item_reliability(row["key"]))
         items.append({"key": row["key"], "text": row["text"], **entry})
-    return {"competencies": competencies, "targets": targets, "items": items}
+    return {
+        "competencies": competencies,
+        "targets": targets,
+        "items": items,
+        "mix": _mix_note(before, after),
+    }
+
+
+def _mix_note(before: dict[str, Any], after: dict[str, Any]) -> str:
+    """Say so when the rater groups shown differ between the rounds: part of any change may
+    then be who answered, not what the coachee does."""
+
+    def shown(report: dict[str, Any]) -> dict[str, str]:
+        return {g["name"]: g["label"] for g in report["groups"] if g["name"] != "self"}
+
+    then, now = shown(before), shown(after)
+    if set(then) == set(now):
+        return ""
+    missing = [label for name, label in then.items() if name not in now]
+    added = [label for name, label in now.items() if name not in then]
+    parts = []
+    if missing:
+        parts.append(f"shown at baseline but not now: {', '.join(missing)}")
+    if added:
+        parts.append(f"shown now but not at baseline: {', '.join(added)}")
+    return (
+        "The raters differ from the baseline (" + "; ".join(parts) + "). Part of any change "
+        "may be who answered rather than what changed."
+    )
 
 
 def report_context(report: dict[str, Any]) -> dict[str, Any]:

@@ -322,3 +322,14 @@ def test_spearman_brown_refuses_what_is_not_a_reliability():
         spearman_brown(0.5, 0)
     with pytest.raises(ValueError, match="at least one item"):
         single_item_reliability(0.8, 0)
+
+
+def test_panel_change_z_worked_example():
+    from tandem.feedback.measures import panel_change_z
+
+    # SE = √(1²/4 + 1²/4) = √0.5 = 0.7071; z = (3 − 2) / 0.7071 = 1.4142
+    assert panel_change_z(2.0, 3.0, 1.0, 4, 1.0, 4) == pytest.approx(2**0.5)
+    # SE = √(0.5²/5 + 0²/5) = 0.2236; z = 0.5 / 0.2236 = 2.2361
+    assert panel_change_z(3.0, 3.5, 0.5, 5, 0.0, 5) == pytest.approx(5**0.5)
+    assert panel_change_z(2.0, 3.0, 1.0, 1, 1.0, 4) is None  # one rater: no spread to judge
+    assert panel_change_z(2.0, 3.0, 0.0, 4, 0.0, 4) is None

@@ -67,7 +67,7 @@ def test_coachee_downloads_the_released_report_with_its_charts(released, coachee
     assert "Peers" in text and "3.3" in text  # …but its labels and values are
     assert "Peer says 3" in text
     assert "Only the manager" not in text  # a group of one stays hidden in print too
-    assert "Manager" in text  # named only in the "not shown" line
+    assert "Manager" not in text  # nor is it named as left out: that would say they answered
     assert BRAND_BAR.search(drawing)  # the bars are drawn in colour, not as black boxes
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -43,7 +44,8 @@ def test_small_groups_are_hidden_everywhere_and_blind_spots_found(answered):
     item = report["items"][0]
     assert item["all"] == round(peer_mean, 2) and item["self"] == 5
     assert item["category"] == "blind_spot"
-    assert set(report["suppressed"]) >= {"Manager"}
+    # Not even which groups were left out: a lone manager's group named would say they answered.
+    assert "suppressed" not in report and "Manager" not in json.dumps(report["groups"])
 
 
 def test_release_needs_every_comment_reviewed_then_freezes(answered, coach, coachee):
@@ -108,7 +110,8 @@ def _baseline_and_close(open_cycle, coach, engagement, *, new_target=None, rewor
     """A released baseline whose four peers vary, and a closed close round where three peers
     answer 5 to everything."""
     keys = services.questionnaire_item_keys(open_cycle.questionnaire)
-    for row in ([3, 4, 3, 3], [2, 2, 3, 2], [4, 5, 4, 5], [3, 3, 2, 4]):
+    # Five peers, the fewest a verdict rests on (report.MIN_RATERS).
+    for row in ([3, 4, 3, 3], [2, 2, 3, 2], [4, 5, 4, 5], [3, 3, 2, 4], [3, 3, 3, 2]):
         answers = {k: row[i % 4] for i, k in enumerate(keys)}
         Response.objects.create(cycle=open_cycle, group="peer", answers=answers)
     services.cycle_close(actor=coach, cycle=open_cycle)
@@ -187,3 +190,81 @@ def test_a_reworded_target_is_not_compared_with_what_raters_were_asked_before(
     assert row["text"] == "Stops reading their team's email"
     item = {r["key"]: r for r in before["items"]}["candour.early"]
     assert row["before"] == item["all"] and row["compared_with"] == item["text"]
+
+
+def _compose(rows_by_group, baseline=None):
+    from tandem.feedback.anonymity import RaterResponse
+    from tandem.feedback.report import compose_report
+
+    keys = ["c.1", "c.2", "c.3", "c.4"]
+    questionnaire = {
+        "sections": [{"key": "c", "name": "C", "items": [{"key": k, "text": k} for k in keys]}]
+    }
+    responses = [
+        RaterResponse(group, dict(zip(keys, row, strict=True)))
+        for group, rows in rows_by_group.items()
+        for row in rows
+    ]
+    return compose_report(
+        kind="close" if baseline else "baseline",
+        questionnaire=questionnaire,
+        responses=responses,
+        approved_comments=[],
+        manager_shown_alone=False,
+        baseline_report=baseline,
+    )
+
+
+def test_a_change_a_different_mix_of_raters_could_give_is_not_called_reliable():
+    # Raters who score every question alike (halo) give a high alpha and so a small error of
+    # measurement; the RCI alone would call this "improved". Five other raters at close.
+    # Six raters each round: α = 0.96, RCI 3.7, but the two panels' means are 3.0 and 3.8
+    # with a spread of about 1 — z = 1.45 for the panel.
+    baseline = _compose(
+        {
+            "peer": [
+                [2, 2, 2, 3],
+                [3, 3, 3, 3],
+                [4, 4, 4, 4],
+                [2, 2, 2, 2],
+                [3, 3, 3, 3],
+                [4, 4, 4, 3],
+            ]
+        }
+    )
+    close = _compose(
+        {
+            "peer": [
+                [5, 5, 5, 5],
+                [4, 4, 4, 4],
+                [2, 2, 2, 2],
+                [5, 5, 5, 5],
+                [4, 4, 4, 4],
+                [3, 3, 3, 3],
+            ]
+        },
+        baseline=baseline,
+    )
+    (row,) = close["change"]["competencies"]
+    section = baseline["sections"][0]
+    rci = measures.reliable_change(section["all"], row["after"], section["sd"], section["alpha"])
+    assert rci.reliable  # the measure's error alone would not explain it…
+    assert not row["reliable"] and "different mix of raters" in row["verdict"]
+
+
+def test_fewer_than_five_raters_at_baseline_give_no_verdict():
+    baseline = _compose({"peer": [[2, 2, 2, 3], [3, 3, 3, 3], [4, 4, 4, 3]]})
+    close = _compose({"peer": [[5, 5, 5, 5]] * 3}, baseline=baseline)
+    (row,) = close["change"]["competencies"]
+    assert row["rci"] is None and "fewer than 5 raters" in row["verdict"]
+
+
+def test_the_report_warns_when_the_rater_groups_differ_from_the_baseline():
+    five = [[3, 3, 3, 3], [4, 4, 4, 4], [3, 4, 3, 4], [2, 3, 2, 3], [3, 3, 4, 4]]
+    baseline = _compose({"peer": five, "direct_report": five[:3]})
+    close = _compose({"peer": five}, baseline=baseline)
+    assert "shown at baseline but not now: Direct reports" in close["change"]["mix"]
+    assert (
+        _compose({"peer": five, "direct_report": five[:3]}, baseline=baseline)["change"]["mix"]
+        == ""
+    )
