@@ -332,7 +332,15 @@ def _handle_answers(request: HttpRequest, invitation: Invitation, post_url: str)
             values={"answers": raw, "comment": comment},
         )
     if submit:
-        return render(request, "feedback/answer_done.html", {"coachee": cycle.engagement.coachee})
+        return render(
+            request,
+            "feedback/answer_done.html",
+            {
+                "coachee": cycle.engagement.coachee,
+                "is_self": invitation.group == RaterGroup.SELF,
+                "shown_alone": invitation.group == RaterGroup.MANAGER and cycle.manager_shown_alone,
+            },
+        )
     messages.success(request, "Saved. Come back with the same link to finish.")
     return redirect(post_url)
 

@@ -249,8 +249,31 @@ def test_coachee_answers_the_self_assessment_in_the_app(open_cycle, coachee):
     client.force_login(coachee)
     url = reverse("self_assessment", args=[open_cycle.pk])
     assert "Your self-assessment" in client.get(url).content.decode()
-    client.post(url, {**_all_answers(open_cycle, "5"), "action": "submit"})
+    done = client.post(url, {**_all_answers(open_cycle, "5"), "action": "submit"})
+    assert "Your self-assessment is in" in done.content.decode()
     assert Response.objects.get().group == "self"
+
+
+def test_past_the_deadline_the_coachee_is_not_offered_the_self_assessment(open_cycle, coachee):
+    FeedbackCycle.objects.filter(pk=open_cycle.pk).update(
+        closes_on=timezone.localdate() - dt.timedelta(days=1)
+    )
+    client = Client()
+    client.force_login(coachee)
+    page = client.get(reverse("cycle_detail", args=[open_cycle.pk])).content.decode()
+    assert reverse("self_assessment", args=[open_cycle.pk]) not in page
+
+
+def test_the_manager_shown_alone_is_thanked_with_what_their_invitation_said(open_cycle):
+    FeedbackCycle.objects.filter(pk=open_cycle.pk).update(manager_shown_alone=True)
+    done = Client().post(
+        _links()["mia@example.org"], {**_all_answers(open_cycle), "action": "submit"}
+    )
+    assert "shown on their own" in done.content.decode()
+    peer = Client().post(
+        _links()["pat@example.org"], {**_all_answers(open_cycle), "action": "submit"}
+    )
+    assert "combined with at least two others" in peer.content.decode()
 
 
 def test_nomination_rules(cycle, coachee, coach, sponsor):
