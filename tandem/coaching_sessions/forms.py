@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import hashlib
+
 from django import forms
 
 from tandem.core.forms import DateTimeInput, VersionField
@@ -47,6 +49,14 @@ class GrowForm(forms.Form):
         help_text="What will you do, and when?",
     )
     version = VersionField()
+    # A digest of the notes as the page showed them: notes sent along unchanged with another
+    # button are not an edit, so they never clash with what someone else saved meanwhile.
+    basis = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    @staticmethod
+    def digest(goal: str, reality: str, will: str) -> str:
+        text = "\x1f".join(" ".join(part.split()) for part in (goal, reality, will))
+        return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
 class OptionForm(forms.Form):

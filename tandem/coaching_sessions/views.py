@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -62,6 +64,7 @@ def _topic_block(
                 "reality": topic.reality,
                 "will": topic.will,
                 "version": topic.version,
+                "basis": GrowForm.digest(topic.goal, topic.reality, topic.will),
             },
             prefix=f"t{topic.pk.hex[:8]}",
         ),
@@ -79,7 +82,20 @@ def _topic_block(
             prefix=f"a{topic.pk.hex[:8]}",
         ),
         "editable": topic.session.is_planned,
+        # Closed meanwhile while this person was typing: show what they typed, so it is not lost.
+        "unsaved": [] if topic.session.is_planned else _typed(bound),
     }
+
+
+def _typed(bound: dict[str, forms.Form]) -> list[str]:
+    names = ("goal", "reality", "will", "description", "pros", "cons", "title")
+    typed = []
+    for form in bound.values():
+        for name in names:
+            value = form.data.get(form.add_prefix(name), "").strip() if form.is_bound else ""
+            if value:
+                typed.append(value)
+    return typed
 
 
 def _session_context(
@@ -157,14 +173,23 @@ def _topic_response(
     bound: dict[str, forms.Form] | None = None,
     ok: bool = True,
     saved: str = "",
+    error: str = "",
 ) -> HttpResponse:
     """htmx gets the topic card back; a plain POST redirects, or re-renders with errors.
-    ``saved`` confirms what was stored, beside the button or at the top of the page."""
+    ``saved`` confirms what was stored, ``error`` says why a button did nothing — beside the
+    button for htmx, at the top of the page otherwise."""
     if request.htmx:
         topic = session_topics(topic.session).get(pk=topic.pk)
         block = _topic_block(request, topic, None if ok else bound)
-        context = {"block": block, "session": topic.session, "saved": saved if ok else ""}
+        context = {
+            "block": block,
+            "session": topic.session,
+            "saved": saved if ok else "",
+            "card_error": error,
+        }
         return render(request, "coaching_sessions/_topic.html", context)
+    if error:
+        messages.error(request, error)
     if ok:
         if saved:
             messages.success(request, saved)
@@ -188,6 +213,8 @@ def _save_grow_sent_along(
     data = form.cleaned_data
     if (data["goal"], data["reality"], data["will"]) == (topic.goal, topic.reality, topic.will):
         return topic, None
+    if data["basis"] == GrowForm.digest(data["goal"], data["reality"], data["will"]):
+        return topic, None  # not touched here: what someone else saved meanwhile stands
     saved = run_service(
         form,
         lambda: services.grow_topic_update(
@@ -199,7 +226,60 @@ def _save_grow_sent_along(
             expected_version=data["version"],
         ),
     )
-    return (saved, None) if saved is not None else (topic, form)
+    return (saved, None) if saved is not None else (topic, _grow_clash(form, topic))
+
+
+def _grow_clash(form: GrowForm, topic: AgendaTopic) -> GrowForm:
+    """The notes this person typed, kept, beside what the other person saved meanwhile, with
+    the current version: merge, and the next save goes through."""
+    if not any(e.code == "stale" for e in form.non_field_errors().as_data()):
+        return form
+    topic.refresh_from_db()
+    data = form.data.copy()
+    data[form.add_prefix("version")] = str(topic.version)
+    data[form.add_prefix("basis")] = GrowForm.digest(topic.goal, topic.reality, topic.will)
+    clash = GrowForm(data, prefix=form.prefix)
+    clash.is_valid()
+    saved = "; ".join(
+        f"{label}: “{text}”"
+        for label, text in (("Goal", topic.goal), ("Reality", topic.reality), ("Will", topic.will))
+        if text
+    )
+    clash.add_error(
+        None,
+        "The other person saved these notes while you were typing"
+        + (f" — theirs read {saved}" if saved else "")
+        + ". Yours are kept below, not saved yet: merge the two, then save.",
+    )
+    return clash
+
+
+def _respond(
+    request: AuthedRequest,
+    topic: AgendaTopic,
+    grow_error: GrowForm | None,
+    name: str,
+    form: forms.Form | None,
+    ok: bool,
+    error: str = "",
+) -> HttpResponse:
+    """The card after a button inside it: its own step done or not, and the GROW notes sent
+    along kept with their clash message where they could not be saved."""
+    bound: dict[str, forms.Form] = {}
+    if grow_error is not None:
+        bound["grow"] = grow_error
+    if not ok and form is not None:
+        bound[name] = form
+    return _topic_response(request, topic, bound=bound, ok=not bound and ok, error=error)
+
+
+def _attempt(call: Callable[[], object]) -> str:
+    """Run a step with no form of its own; the reason it was refused, or ""."""
+    try:
+        call()
+    except ValidationError as exc:
+        return " ".join(exc.messages)
+    return ""
 
 
 # --- agenda -----------------------------------------------------------------------------
@@ -253,7 +333,8 @@ def topic_grow(request: AuthedRequest, pk: str) -> HttpResponse:
         is not None
     )
     saved = f"Notes saved at {timezone.localtime():%H:%M}."
-    return _topic_response(request, topic, bound={"grow": form}, ok=ok, saved=saved)
+    bound = {"grow": form if ok else _grow_clash(form, topic)}
+    return _topic_response(request, topic, bound=bound, ok=ok, saved=saved)
 
 
 @login_required
@@ -261,8 +342,6 @@ def topic_grow(request: AuthedRequest, pk: str) -> HttpResponse:
 def option_add(request: AuthedRequest, pk: str) -> HttpResponse:
     topic = topic_get_for(user=request.user, pk=pk)
     topic, grow_error = _save_grow_sent_along(request, topic)
-    if grow_error is not None:
-        return _topic_response(request, topic, bound={"grow": grow_error}, ok=False)
     form = OptionForm(request.POST, prefix=f"o{topic.pk.hex[:8]}")
     ok = form.is_valid() and (
         run_service(
@@ -271,31 +350,29 @@ def option_add(request: AuthedRequest, pk: str) -> HttpResponse:
         )
         is not None
     )
-    return _topic_response(request, topic, bound={"option": form}, ok=ok)
+    return _respond(request, topic, grow_error, "option", form, ok)
 
 
 @login_required
 @require_POST
 def option_choose(request: AuthedRequest, pk: str) -> HttpResponse:
     option = option_get_for(user=request.user, pk=pk)
-    _, grow_error = _save_grow_sent_along(request, option.topic)
-    if grow_error is not None:
-        return _topic_response(request, option.topic, bound={"grow": grow_error}, ok=False)
-    services.grow_option_set_chosen(
-        actor=request.user, option=option, chosen=request.POST.get("chosen") == "1"
+    topic, grow_error = _save_grow_sent_along(request, option.topic)
+    error = _attempt(
+        lambda: services.grow_option_set_chosen(
+            actor=request.user, option=option, chosen=request.POST.get("chosen") == "1"
+        )
     )
-    return _topic_response(request, option.topic)
+    return _respond(request, topic, grow_error, "", None, not error, error)
 
 
 @login_required
 @require_POST
 def option_delete(request: AuthedRequest, pk: str) -> HttpResponse:
     option = option_get_for(user=request.user, pk=pk)
-    _, grow_error = _save_grow_sent_along(request, option.topic)
-    if grow_error is not None:
-        return _topic_response(request, option.topic, bound={"grow": grow_error}, ok=False)
-    services.grow_option_delete(actor=request.user, option=option)
-    return _topic_response(request, option.topic)
+    topic, grow_error = _save_grow_sent_along(request, option.topic)
+    error = _attempt(lambda: services.grow_option_delete(actor=request.user, option=option))
+    return _respond(request, topic, grow_error, "", None, not error, error)
 
 
 @login_required
@@ -303,8 +380,6 @@ def option_delete(request: AuthedRequest, pk: str) -> HttpResponse:
 def topic_commit(request: AuthedRequest, pk: str) -> HttpResponse:
     topic = topic_get_for(user=request.user, pk=pk)
     topic, grow_error = _save_grow_sent_along(request, topic)
-    if grow_error is not None:
-        return _topic_response(request, topic, bound={"grow": grow_error}, ok=False)
     form = CommitForm(request.POST, prefix=f"c{topic.pk.hex[:8]}")
     outcome = None
     if form.is_valid():
@@ -315,7 +390,7 @@ def topic_commit(request: AuthedRequest, pk: str) -> HttpResponse:
             ),
         )
     # Asking to revisit the goal is not an error: the card now shows the revisit prompt.
-    return _topic_response(request, topic, bound={"commit": form}, ok=outcome is not None)
+    return _respond(request, topic, grow_error, "commit", form, outcome is not None)
 
 
 @login_required
@@ -324,8 +399,6 @@ def topic_revisit(request: AuthedRequest, pk: str) -> HttpResponse:
     topic = topic_get_for(user=request.user, pk=pk)
     before = topic.version
     topic, grow_error = _save_grow_sent_along(request, topic)
-    if grow_error is not None:
-        return _topic_response(request, topic, bound={"grow": grow_error}, ok=False)
     form = RevisitForm(request.POST, prefix=f"r{topic.pk.hex[:8]}")
     ok = form.is_valid() and (
         run_service(
@@ -342,7 +415,7 @@ def topic_revisit(request: AuthedRequest, pk: str) -> HttpResponse:
         )
         is not None
     )
-    return _topic_response(request, topic, bound={"revisit": form}, ok=ok)
+    return _respond(request, topic, grow_error, "revisit", form, ok)
 
 
 # --- actions and accountability ---------------------------------------------------------
@@ -356,10 +429,9 @@ def session_action_add(request: AuthedRequest, pk: str) -> HttpResponse:
     topic = topic_get_for(user=request.user, pk=topic_id) if topic_id else None
     if topic is not None and topic.session_id != session.pk:
         topic = None
+    grow_error = None
     if topic is not None:
         topic, grow_error = _save_grow_sent_along(request, topic)
-        if grow_error is not None:
-            return _topic_response(request, topic, bound={"grow": grow_error}, ok=False)
     prefix = f"a{topic.pk.hex[:8]}" if topic else None
     form = ActionForm(request.POST, engagement=session.engagement, prefix=prefix)
     ok = form.is_valid() and (
@@ -378,7 +450,7 @@ def session_action_add(request: AuthedRequest, pk: str) -> HttpResponse:
         is not None
     )
     if topic is not None:
-        return _topic_response(request, topic, bound={"action": form}, ok=ok)
+        return _respond(request, topic, grow_error, "action", form, ok)
     if ok:
         return redirect(reverse("session_detail", kwargs={"pk": session.pk}) + "#actions")
     return _session_page(request, session, action_form=form)

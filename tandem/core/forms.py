@@ -17,7 +17,7 @@ def add_service_errors(form: forms.BaseForm, exc: ValidationError) -> None:
         for field, errors in exc.message_dict.items():
             form.add_error(field if field in form.fields else None, errors)
     else:
-        form.add_error(None, exc.messages)
+        form.add_error(None, exc)  # keeps its code ("stale", say) for callers to tell apart
 
 
 def run_service(form: forms.BaseForm, call: Callable[[], T]) -> T | None:

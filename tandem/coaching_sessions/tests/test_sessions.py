@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import re
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -179,9 +180,50 @@ def test_stale_grow_save_through_the_page_keeps_the_typed_text(engagement, coach
     )
     page = response.content.decode()
     assert response.status_code == 422
-    assert "Someone else saved this" in page
+    assert "saved these notes while you were typing" in page and "“Newer”" in page
     assert "My typed goal" in page
     assert AgendaTopic.objects.get(pk=topic.pk).goal == "Newer"
+    # Merged and saved again, it goes through: the form now carries the current version.
+    version = re.search(rf'name="{prefix}-version" value="(\d+)"', page).group(1)
+    client.post(
+        reverse("topic_grow", args=[topic.pk]),
+        {
+            f"{prefix}-goal": "Newer, and my typed goal",
+            f"{prefix}-reality": "",
+            f"{prefix}-will": "",
+            f"{prefix}-version": version,
+        },
+    )
+    assert AgendaTopic.objects.get(pk=topic.pk).goal == "Newer, and my typed goal"
+
+
+def test_notes_sent_along_untouched_never_block_the_other_persons_step(engagement, coach, coachee):
+    from tandem.coaching_sessions.forms import GrowForm
+
+    topic = _topic(engagement)
+    shown = AgendaTopic.objects.get(pk=topic.pk)
+    prefix = f"t{topic.pk.hex[:8]}"
+    # The coach saves new notes; the coachee's page still shows the old ones.
+    services.grow_topic_update(
+        actor=coach, topic=topic, goal="Coach's goal", reality="", will="", expected_version=None
+    )
+    client = Client()
+    client.force_login(coachee)
+    client.post(
+        reverse("option_add", args=[topic.pk]),
+        {
+            f"{prefix}-goal": shown.goal,
+            f"{prefix}-reality": shown.reality,
+            f"{prefix}-will": shown.will,
+            f"{prefix}-version": shown.version,
+            f"{prefix}-basis": GrowForm.digest(shown.goal, shown.reality, shown.will),
+            f"o{topic.pk.hex[:8]}-description": "Ask Dev to run the review",
+        },
+        HTTP_HX_REQUEST="true",
+    )
+    topic.refresh_from_db()
+    assert topic.goal == "Coach's goal"  # not overwritten by the stale copy
+    assert [o.description for o in topic.options.all()] == ["Ask Dev to run the review"]
 
 
 def test_a_session_closes_only_with_an_action_or_an_explicit_no_action(engagement, coach):
@@ -317,3 +359,31 @@ def test_adding_an_option_saves_the_grow_notes_sent_along(engagement, coach):
     topic = AgendaTopic.objects.get(pk=topic.pk)
     assert topic.goal == "Typed but not saved"
     assert [o.description for o in topic.options.all()] == ["Ask Dev"]
+
+
+def test_typing_into_a_session_closed_meanwhile_keeps_the_words_and_never_fails(
+    engagement, coach, coachee
+):
+    session = plan_session(engagement, hours_from_now=-1)
+    topic = _topic(engagement, session=session)
+    option = services.grow_option_add(
+        actor=coachee, topic=topic, description="Ask Dev", pros="", cons=""
+    )
+    services.session_close(
+        actor=coach, session=session, summary="", no_action=True, no_action_reason="Later"
+    )
+    client = Client()
+    client.force_login(coachee)
+    prefix = f"t{topic.pk.hex[:8]}"
+    response = client.post(
+        reverse("topic_grow", args=[topic.pk]),
+        {f"{prefix}-goal": "Words I typed late", f"{prefix}-version": topic.version},
+        HTTP_HX_REQUEST="true",
+    )
+    page = response.content.decode()
+    assert "closed while you were typing" in page and "Words I typed late" in page
+    chosen = client.post(
+        reverse("option_choose", args=[option.pk]), {"chosen": "1"}, HTTP_HX_REQUEST="true"
+    )
+    assert chosen.status_code == 200  # not a server error
+    assert "its record is closed" in chosen.content.decode()

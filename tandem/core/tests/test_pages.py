@@ -343,3 +343,20 @@ def test_other_organisations_are_invisible(engagement):
     client = Client()
     client.force_login(admin)
     assert client.get(reverse("engagement_detail", args=[engagement.pk])).status_code == 404
+
+
+def test_a_background_save_from_someone_signed_out_gets_401_not_the_sign_in_page(engagement):
+    from tandem.core.tests.world import plan_session as plan
+
+    session = plan(engagement)
+    url = reverse("topic_add", args=[session.pk])
+    background = Client().post(url, {"title": "x"}, HTTP_HX_REQUEST="true")
+    assert background.status_code == 401
+    plain = Client().post(url, {"title": "x"})
+    assert plain.status_code == 302 and "/login/" in plain["Location"]
+
+
+def test_server_errors_have_a_page_that_says_what_to_do(client):
+    from django.template.loader import get_template
+
+    assert "try again in a moment" in get_template("500.html").render()

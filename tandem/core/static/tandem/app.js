@@ -11,3 +11,20 @@ document.addEventListener("submit", (event) => {
     event.preventDefault();
   }
 });
+
+// A step sent in the background (htmx) that fails leaves the page as it was, so nothing typed
+// is lost; say why instead of doing nothing.
+document.addEventListener("htmx:responseError", (event) => {
+  const status = event.detail.xhr.status;
+  const kept = "What you typed is still on this page: copy it before you leave.";
+  if (status === 401) {
+    window.alert(`You are signed out (perhaps in another tab). ${kept} Sign in again in a new tab, then save here.`);
+  } else if (status === 403 || status === 404) {
+    window.alert(`This can no longer be changed by you (${status}). ${kept}`);
+  } else {
+    window.alert(`Saving failed on the server (${status}). ${kept} Try again in a moment.`);
+  }
+});
+document.addEventListener("htmx:sendError", () => {
+  window.alert("The server could not be reached. What you typed is still on this page: try again once you are online.");
+});
