@@ -479,6 +479,9 @@ def checkin_record(request: AuthedRequest, pk: str, action_pk: str) -> HttpRespo
 @require_POST
 def session_close(request: AuthedRequest, pk: str) -> HttpResponse:
     session = session_get_for(user=request.user, pk=pk, perm=Perm.SCHEDULE_SESSIONS)
+    if not session.is_planned:  # a second click, or a retry after a slow answer
+        messages.info(request, f"This session is already {session.get_status_display().lower()}.")
+        return redirect("session_detail", pk=session.pk)
     form = CloseForm(request.POST)
     if form.is_valid() and service_ok(
         form,

@@ -172,8 +172,37 @@ def engagement_roles(user: User, engagement: Engagement) -> frozenset[Role]:
     return frozenset(roles)
 
 
+# What stops when an engagement has ended: a completed one keeps its reviews, summary and the
+# coachee's journal open for the last word; a cancelled one is a record, read only.
+FROZEN_WHEN_COMPLETED = {
+    Perm.EDIT_TARGETS,
+    Perm.SUBMIT_TARGETS,
+    Perm.SIGN_OFF_TARGETS,
+    Perm.REOPEN_TARGETS,
+    Perm.SCHEDULE_SESSIONS,
+    Perm.EDIT_SESSION_CONTENT,
+    Perm.NOMINATE_RATERS,
+}
+FROZEN_WHEN_CANCELLED = FROZEN_WHEN_COMPLETED | {
+    Perm.RUN_360,
+    Perm.RATE_REVIEW,
+    Perm.WRITE_SPONSOR_SUMMARY,
+    Perm.TAKE_PROFILE,
+    Perm.WRITE_REFLECTIONS,
+    Perm.WRITE_PRIVATE_NOTES,
+}
+
+
+def _frozen(perm: Perm, engagement: Engagement) -> bool:
+    if engagement.status == "cancelled":
+        return perm in FROZEN_WHEN_CANCELLED
+    return engagement.status == "completed" and perm in FROZEN_WHEN_COMPLETED
+
+
 def engagement_can(user: User, perm: Perm, engagement: Engagement) -> bool:
     if perm in COACHING_ONLY and not engagement.is_coaching:
+        return False
+    if _frozen(perm, engagement):
         return False
     roles = engagement_roles(user, engagement)
     if not roles & GRANTS[perm]:
@@ -206,6 +235,11 @@ def engagement_require(user: User, perm: Perm, engagement: Engagement) -> None:
             raise PermissionDenied(
                 "A 1:1 series has no contract, 360, reviews or profile: "
                 "those belong to coaching engagements."
+            )
+        if engagement_roles(user, engagement) & GRANTS[perm] and _frozen(perm, engagement):
+            raise PermissionDenied(
+                f"This engagement is {engagement.get_status_display().lower()}: its record can "
+                "be read, no longer changed."
             )
         if engagement_roles(user, engagement) & GRANTS[perm] and perm in NOT_NOW:
             raise PermissionDenied(NOT_NOW[perm])

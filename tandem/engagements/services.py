@@ -202,6 +202,11 @@ def engagement_set_status(*, actor: User, engagement: Engagement, status: str) -
     engagement.status = status
     engagement.version += 1
     engagement.save(update_fields=["status", "status_before_pause", "version", "updated_at"])
+    if status in {Status.CANCELLED, Status.COMPLETED}:
+        # Nothing more will take place: sessions still planned are called off.
+        engagement.sessions.filter(status="planned").update(
+            status="cancelled", closed_at=timezone.now()
+        )
     return engagement
 
 

@@ -144,6 +144,7 @@ def engagement_edit(request: AuthedRequest, pk: str) -> HttpResponse:
 def engagement_status(request: AuthedRequest, pk: str) -> HttpResponse:
     engagement = engagement_get_for(user=request.user, pk=pk, perm=Perm.MANAGE_ENGAGEMENT)
     form = StatusForm(request.POST)
+    planned = engagement.sessions.filter(status="planned").count()
     if form.is_valid():
         done = run_service(
             form,
@@ -152,7 +153,12 @@ def engagement_status(request: AuthedRequest, pk: str) -> HttpResponse:
             ),
         )
         if done is not None:
-            messages.success(request, f"Status is now {done.get_status_display().lower()}.")
+            called_off = ""
+            if done.status in {"cancelled", "completed"} and planned:
+                called_off = f" {planned} session(s) still planned were called off."
+            messages.success(
+                request, f"Status is now {done.get_status_display().lower()}.{called_off}"
+            )
             return redirect("engagement_detail", pk=engagement.pk)
     for error in form.errors.values():
         messages.error(request, " ".join(str(e) for e in error))

@@ -344,3 +344,25 @@ def test_each_step_of_the_sign_off_tells_the_other_side_by_email(
     with django_capture_on_commit_callbacks(execute=True):
         services.targets_sign_off(actor=sponsor, engagement=engagement)
     assert "signed off" in mail.outbox[-1].subject
+
+
+def test_a_cancelled_engagement_is_a_record_read_only(engagement, coach, coachee):
+    from tandem.core.tests.world import plan_session
+
+    planned = plan_session(engagement, hours_from_now=48)
+    client = Client()
+    client.force_login(coach)
+    response = client.post(
+        reverse("engagement_status", args=[engagement.pk]), {"status": "cancelled"}, follow=True
+    )
+    assert "1 session(s) still planned were called off" in response.content.decode()
+    planned.refresh_from_db()
+    assert planned.status == "cancelled"
+    engagement.refresh_from_db()
+    assert not engagement_can(coachee, Perm.WRITE_REFLECTIONS, engagement)
+    assert not engagement_can(coach, Perm.SCHEDULE_SESSIONS, engagement)
+    assert not engagement_can(coachee, Perm.EDIT_SESSION_CONTENT, engagement)
+    page = client.get(reverse("sessions_plan", args=[engagement.pk]))
+    assert page.status_code == 403
+    assert "cancelled: its record can be read, no longer changed" in page.content.decode()
+    assert client.get(reverse("engagement_detail", args=[engagement.pk])).status_code == 200
