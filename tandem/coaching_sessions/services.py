@@ -22,7 +22,7 @@ from tandem.core.policy import Perm, engagement_require
 from tandem.core.services import locked, validated_save
 from tandem.core.versioning import bump_version
 from tandem.engagements.models import Engagement
-from tandem.engagements.services import COACHING_SESSIONS
+from tandem.engagements.services import COACHING_MINUTES, COACHING_SESSIONS
 
 Status = CoachingSession.Status
 MAX_TOPICS = 6
@@ -74,14 +74,19 @@ def sessions_plan(
                     f"there is room for {max(room, 0)} more."
                 }
             )
-        last_day = first_at.date() + dt.timedelta(days=cadence * (count - 1))
-        if engagement.end_date and last_day > engagement.end_date:
+        low, high = COACHING_MINUTES
+        if not low <= minutes <= high:
             raise ValidationError(
-                {
-                    "count": f"The last of these sessions would fall on {last_day:%d %b %Y}, "
-                    f"after the engagement ends on {engagement.end_date:%d %b %Y}."
-                }
+                {"duration_minutes": f"Coaching sessions last {low} to {high} minutes."}
             )
+    last_day = first_at.date() + dt.timedelta(days=cadence * (count - 1))
+    if engagement.end_date and last_day > engagement.end_date:
+        raise ValidationError(
+            {
+                "count": f"The last of these sessions would fall on {last_day:%d %b %Y}, "
+                f"after the engagement ends on {engagement.end_date:%d %b %Y}."
+            }
+        )
     sessions = []
     for index in range(count):
         session = CoachingSession(
@@ -125,6 +130,24 @@ def session_reschedule(
     problem = _outside_engagement(session.engagement, scheduled_at)
     if problem:
         raise ValidationError({"scheduled_at": problem})
+    last_held = (
+        session.engagement.sessions.filter(status=Status.HELD).order_by("-scheduled_at").first()
+    )
+    if last_held is not None and scheduled_at <= last_held.scheduled_at:
+        held_on = timezone.localtime(last_held.scheduled_at)
+        raise ValidationError(
+            {
+                "scheduled_at": f"A session already took place on {held_on:%d %b %Y}: a "
+                "planned one cannot move before it. Choose a later date."
+            }
+        )
+    if session.engagement.is_coaching and not (
+        COACHING_MINUTES[0] <= duration_minutes <= COACHING_MINUTES[1]
+    ):
+        low, high = COACHING_MINUTES
+        raise ValidationError(
+            {"duration_minutes": f"Coaching sessions last {low} to {high} minutes."}
+        )
     bump_version(session, expected=expected_version)
     session.scheduled_at = scheduled_at
     session.duration_minutes = duration_minutes

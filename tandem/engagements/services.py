@@ -44,6 +44,11 @@ def engagement_validate(engagement: Engagement) -> None:
         engagement.coachee_id,
     }:
         errors["sponsor"] = "The sponsor is the coachee's supervisor: not the coach or coachee."
+    today = timezone.localdate()
+    if abs((engagement.start_date - today).days) > 366 * 5:
+        errors["start_date"] = (
+            f"{engagement.start_date:%d %b %Y} is more than five years from today: check the year."
+        )
     if engagement.end_date and engagement.end_date < engagement.start_date:
         errors["end_date"] = "The end date must be after the start date."
     if engagement.is_one_on_one and engagement.sponsor_id:
@@ -140,8 +145,34 @@ def engagement_create(
     )
     engagement.full_clean(validate_constraints=False)
     engagement_validate(engagement)
+    _sessions_within_dates(engagement)
     engagement.save()
     return engagement
+
+
+def _sessions_within_dates(engagement: Engagement) -> None:
+    """New dates must still hold every session that is not cancelled."""
+    live = engagement.sessions.exclude(status="cancelled")
+    before = live.filter(scheduled_at__date__lt=engagement.start_date).order_by("scheduled_at")
+    if before.exists():
+        first = timezone.localtime(before[0].scheduled_at)
+        raise ValidationError(
+            {
+                "start_date": f"{before.count()} session(s) fall before this start date "
+                f"(the first on {first:%d %b %Y}). Move or cancel them first, or start earlier."
+            }
+        )
+    if engagement.end_date is None:
+        return
+    after = live.filter(scheduled_at__date__gt=engagement.end_date).order_by("-scheduled_at")
+    if after.exists():
+        last = timezone.localtime(after[0].scheduled_at)
+        raise ValidationError(
+            {
+                "end_date": f"{after.count()} session(s) fall after this end date (the last "
+                f"on {last:%d %b %Y}). Move or cancel them first, or end later."
+            }
+        )
 
 
 EDITABLE_FIELDS = (
@@ -172,8 +203,34 @@ def engagement_update(
         _member_or_error(changes["sponsor"], engagement.organisation, "sponsor")
     engagement.full_clean(validate_constraints=False)
     engagement_validate(engagement)
+    _sessions_within_dates(engagement)
     engagement.save()
     return engagement
+
+
+def _sessions_within_dates(engagement: Engagement) -> None:
+    """New dates must still hold every session that is not cancelled."""
+    live = engagement.sessions.exclude(status="cancelled")
+    before = live.filter(scheduled_at__date__lt=engagement.start_date).order_by("scheduled_at")
+    if before.exists():
+        first = timezone.localtime(before[0].scheduled_at)
+        raise ValidationError(
+            {
+                "start_date": f"{before.count()} session(s) fall before this start date "
+                f"(the first on {first:%d %b %Y}). Move or cancel them first, or start earlier."
+            }
+        )
+    if engagement.end_date is None:
+        return
+    after = live.filter(scheduled_at__date__gt=engagement.end_date).order_by("-scheduled_at")
+    if after.exists():
+        last = timezone.localtime(after[0].scheduled_at)
+        raise ValidationError(
+            {
+                "end_date": f"{after.count()} session(s) fall after this end date (the last "
+                f"on {last:%d %b %Y}). Move or cancel them first, or end later."
+            }
+        )
 
 
 def engagement_next_statuses(engagement: Engagement) -> list[str]:

@@ -387,3 +387,44 @@ def test_typing_into_a_session_closed_meanwhile_keeps_the_words_and_never_fails(
     )
     assert chosen.status_code == 200  # not a server error
     assert "its record is closed" in chosen.content.decode()
+
+
+def test_a_one_on_one_series_with_an_end_keeps_its_sessions_inside_it(organisation, coach, coachee):
+    from tandem.engagements.models import Engagement
+
+    today = timezone.localdate()
+    series = Engagement.objects.create(
+        organisation=organisation,
+        kind=Engagement.Kind.ONE_ON_ONE,
+        coach=coach,
+        coachee=coachee,
+        status=Engagement.Status.ACTIVE,
+        start_date=today,
+        end_date=today + dt.timedelta(days=20),
+        cadence_days=7,
+    )
+    first = timezone.now() + dt.timedelta(days=1)
+    with pytest.raises(ValidationError, match="after the engagement ends"):
+        services.sessions_plan(actor=coach, engagement=series, first_at=first, count=12)
+
+
+def test_a_planned_session_cannot_move_before_one_already_held(engagement, coach):
+    held = held_session_with_action(engagement)
+    session = plan_session(engagement, hours_from_now=72)
+    before_held = held.session.scheduled_at - dt.timedelta(days=1)
+    with pytest.raises(ValidationError, match="cannot move before it"):
+        services.session_reschedule(
+            actor=coach,
+            session=session,
+            scheduled_at=before_held,
+            duration_minutes=60,
+            expected_version=None,
+        )
+
+
+def test_coaching_sessions_last_sixty_to_ninety_minutes(engagement, coach):
+    first = timezone.now() + dt.timedelta(days=1)
+    with pytest.raises(ValidationError, match="60 to 90 minutes"):
+        services.sessions_plan(
+            actor=coach, engagement=engagement, first_at=first, count=1, duration_minutes=180
+        )

@@ -366,3 +366,31 @@ def test_a_cancelled_engagement_is_a_record_read_only(engagement, coach, coachee
     assert page.status_code == 403
     assert "cancelled: its record can be read, no longer changed" in page.content.decode()
     assert client.get(reverse("engagement_detail", args=[engagement.pk])).status_code == 200
+
+
+def test_new_dates_must_still_hold_every_session(engagement, coach):
+    from tandem.core.tests.world import plan_session
+
+    plan_session(engagement, hours_from_now=-24 * 25)  # five days after the start
+    with pytest.raises(ValidationError) as info:
+        services.engagement_update(
+            actor=coach,
+            engagement=engagement,
+            expected_version=None,
+            start_date=engagement.start_date + dt.timedelta(days=10),
+        )
+    assert "1 session(s) fall before this start date" in str(info.value)
+
+
+def test_a_start_date_years_away_is_questioned(programme_admin, organisation, coach, coachee):
+    with pytest.raises(ValidationError) as info:
+        _create(
+            programme_admin,
+            organisation,
+            coach,
+            coachee,
+            kind=Engagement.Kind.ONE_ON_ONE,
+            start_date=dt.date(1, 1, 1),
+            end_date=None,
+        )
+    assert "check the year" in " ".join(info.value.message_dict["start_date"])
