@@ -80,4 +80,8 @@ class ReflectionForm(forms.Form):
 
     def __init__(self, *args: Any, engagement: Engagement, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["target"].queryset = engagement.targets.all()  # type: ignore[attr-defined]
+        self.fields["share_with_coach"].label = f"Share with {engagement.coach.get_short_name()}"
+        if engagement.is_coaching:
+            self.fields["target"].queryset = engagement.targets.all()  # type: ignore[attr-defined]
+        else:  # a 1:1 series has no contract to link to
+            del self.fields["target"]

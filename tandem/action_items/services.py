@@ -82,6 +82,9 @@ def action_update(
         errors["status"] = "Choose open, done or dropped."
     if title is not None and not title.strip():
         errors["title"] = "Say what the action is: a concrete next step."
+    moved = not keep_due_date and due_date != action.due_date
+    if moved and due_date is not None and due_date < timezone.localdate():
+        errors["due_date"] = "The new due date is in the past; choose today or later."
     if errors:
         raise ValidationError(errors)
     bump_version(action, expected=expected_version)

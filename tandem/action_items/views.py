@@ -111,7 +111,7 @@ def reflection_list(request: AuthedRequest, pk: str) -> HttpResponse:
             lambda: services.reflection_create(
                 actor=request.user,
                 engagement=engagement,
-                target=data["target"],
+                target=data.get("target"),
                 situation=data["situation"],
                 what_i_did=data["what_i_did"],
                 what_happened=data["what_happened"],
@@ -166,7 +166,7 @@ def reflection_edit(request: AuthedRequest, pk: str) -> HttpResponse:
                 actor=request.user,
                 reflection=reflection,
                 expected_version=data.pop("version"),
-                target=data.pop("target"),
+                target=data.pop("target", None),
                 share_with_coach=data.pop("share_with_coach"),
                 **data,
             ),

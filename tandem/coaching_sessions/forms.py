@@ -121,6 +121,6 @@ class PrivateNoteForm(forms.Form):
         label="Private note",
         required=False,
         widget=forms.Textarea(attrs={"rows": 8}),
-        help_text="Only you can read this — not the coachee, not the sponsor, not HR.",
+        help_text="Only you can read this — nobody else in the engagement, and not HR.",
     )
     version = VersionField()

@@ -427,10 +427,18 @@ def private_note_save(
     *, actor: User, session: CoachingSession, body: str, expected_version: int | None
 ) -> PrivateNote:
     engagement_require(actor, Perm.WRITE_PRIVATE_NOTES, session.engagement)
+    """Only its author writes it, so a clash is with themselves, in another tab or window:
+    ``expected_version`` None means "there was no note yet when I started"."""
     note, created = PrivateNote.objects.select_for_update().get_or_create(
         session=session, author=actor
     )
+    if not created and expected_version != note.version:
+        raise ValidationError(
+            "You saved this note in another tab or window meanwhile. Nothing was overwritten: "
+            "copy what you typed, reload to see the saved note, then add yours to it.",
+            code="stale",
+        )
     if not created:
-        bump_version(note, expected=expected_version)
+        note.version += 1
     note.body = body.strip()
     return validated_save(note)

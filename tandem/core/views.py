@@ -58,6 +58,8 @@ def home(request: AuthedRequest) -> HttpResponse:
                 e for e, roles in rows if Role.SPONSOR in roles and e.targets_awaiting_sign_off
             ],
             "today": timezone.localdate(),
+            # Sessions and actions are coach's and coachee's: sponsors and HR see no such lists.
+            "in_sessions": bool(mine),
             "admin_orgs": organisations_administered_by(user=request.user),
             "can_start": organisations_of(user=request.user).exists(),
             "upcoming": sessions_planned_in(mine, overdue=False),

@@ -68,8 +68,9 @@ class EngagementEditForm(forms.ModelForm[Engagement]):
         )
         self.fields["programme"].queryset = org.programmes.all()  # type: ignore[attr-defined]
         self.fields["version"].initial = self.instance.version
-        if self.instance.is_one_on_one:
+        if self.instance.is_one_on_one:  # a manager's series: no sponsor, no HR programme
             del self.fields["sponsor"]
+            del self.fields["programme"]
 
     def _post_clean(self) -> None:
         # Business rules are the service's job (it re-reads the row under a lock).
@@ -91,8 +92,12 @@ class TargetForm(forms.ModelForm[BehaviouralTarget]):
         required=False,
     )
 
+    version = VersionField()
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
         if self.instance.pk and not self.instance.rater_wording:
             suggestion = rater_wording(self.instance.behaviour)
             self.fields["rater_wording"].widget.attrs["placeholder"] = suggestion

@@ -121,7 +121,7 @@ class Engagement(VersionedModel):
         return self.targets_submitted_at is not None and not self.targets_signed_off
 
 
-class BehaviouralTarget(BaseModel):
+class BehaviouralTarget(VersionedModel):
     """An observable behaviour the coachee sets out to change, with its Goal Attainment Scale.
 
     GAS levels (Kiresuk & Sherman 1968): -2 much less than expected, -1 somewhat less,

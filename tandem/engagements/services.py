@@ -142,37 +142,14 @@ def engagement_create(
         cadence_days=cadence_days,
         session_minutes=session_minutes,
         planned_sessions=planned_sessions,
+        # A 1:1 series has no contract to agree: it runs from the start. A coaching engagement
+        # starts in draft, for the programme admin to set up.
+        status=Status.ACTIVE if kind == Engagement.Kind.ONE_ON_ONE else Status.DRAFT,
     )
     engagement.full_clean(validate_constraints=False)
     engagement_validate(engagement)
-    _sessions_within_dates(engagement)
     engagement.save()
     return engagement
-
-
-def _sessions_within_dates(engagement: Engagement) -> None:
-    """New dates must still hold every session that is not cancelled."""
-    live = engagement.sessions.exclude(status="cancelled")
-    before = live.filter(scheduled_at__date__lt=engagement.start_date).order_by("scheduled_at")
-    if before.exists():
-        first = timezone.localtime(before[0].scheduled_at)
-        raise ValidationError(
-            {
-                "start_date": f"{before.count()} session(s) fall before this start date "
-                f"(the first on {first:%d %b %Y}). Move or cancel them first, or start earlier."
-            }
-        )
-    if engagement.end_date is None:
-        return
-    after = live.filter(scheduled_at__date__gt=engagement.end_date).order_by("-scheduled_at")
-    if after.exists():
-        last = timezone.localtime(after[0].scheduled_at)
-        raise ValidationError(
-            {
-                "end_date": f"{after.count()} session(s) fall after this end date (the last "
-                f"on {last:%d %b %Y}). Move or cancel them first, or end later."
-            }
-        )
 
 
 EDITABLE_FIELDS = (
@@ -300,9 +277,18 @@ def target_create(*, actor: User, engagement: Engagement, **fields: Any) -> Beha
 
 
 @transaction.atomic
-def target_update(*, actor: User, target: BehaviouralTarget, **fields: Any) -> BehaviouralTarget:
+def target_update(
+    *,
+    actor: User,
+    target: BehaviouralTarget,
+    expected_version: int | None = None,
+    **fields: Any,
+) -> BehaviouralTarget:
+    """Coach and coachee both draft the contract: an edit based on an old copy is refused."""
     engagement = locked(target.engagement)
     engagement_require(actor, Perm.EDIT_TARGETS, engagement)
+    target = locked(target)
+    bump_version(target, expected=expected_version)
     for name, value in fields.items():
         if name not in TARGET_FIELDS:
             raise ValueError(f"Not a target field: {name}")

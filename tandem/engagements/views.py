@@ -60,6 +60,7 @@ def engagement_new(request: AuthedRequest) -> HttpResponse:
         )
         for name in ("sponsor", "programme"):
             del form.fields[name]
+        form.fields["end_date"].help_text = "Leave empty for an ongoing series."
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         engagement = run_service(
@@ -176,7 +177,9 @@ def target_new(request: AuthedRequest, pk: str) -> HttpResponse:
         target = run_service(
             form,
             lambda: services.target_create(
-                actor=request.user, engagement=engagement, **form.cleaned_data
+                actor=request.user,
+                engagement=engagement,
+                **{k: v for k, v in form.cleaned_data.items() if k != "version"},
             ),
         )
         if target is not None:
@@ -206,7 +209,12 @@ def target_edit(request: AuthedRequest, pk: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         saved = run_service(
             form,
-            lambda: services.target_update(actor=request.user, target=target, **form.cleaned_data),
+            lambda: services.target_update(
+                actor=request.user,
+                target=target,
+                expected_version=form.cleaned_data["version"],
+                **{k: v for k, v in form.cleaned_data.items() if k != "version"},
+            ),
         )
         if saved is not None:
             messages.success(request, "Target updated." + _frozen_note(target.engagement))

@@ -207,3 +207,19 @@ def test_reflection_form_rejects_blank_fields_and_stores_nothing(engagement, coa
     assert response.status_code == 422
     assert "This field is required" in response.content.decode()
     assert not engagement.reflections.exists()
+
+
+def test_an_action_cannot_be_moved_into_the_past(engagement, coachee):
+    action = held_session_with_action(engagement)
+    client = Client()
+    client.force_login(coachee)
+    form = {
+        "title": action.title,
+        "due_date": "2020-01-01",
+        "evidence": "",
+        "status": "open",
+        "version": action.version,
+    }
+    response = client.post(reverse("action_edit", args=[action.pk]), form)
+    assert "The new due date is in the past" in response.content.decode()
+    assert ActionItem.objects.get(pk=action.pk).due_date == action.due_date

@@ -428,3 +428,15 @@ def test_coaching_sessions_last_sixty_to_ninety_minutes(engagement, coach):
         services.sessions_plan(
             actor=coach, engagement=engagement, first_at=first, count=1, duration_minutes=180
         )
+
+
+def test_a_private_note_saved_in_two_tabs_is_never_overwritten(engagement, coach):
+    session = plan_session(engagement)
+    services.private_note_save(
+        actor=coach, session=session, body="First tab", expected_version=None
+    )
+    with pytest.raises(ValidationError, match="another tab or window"):  # second tab, no note seen
+        services.private_note_save(
+            actor=coach, session=session, body="Second tab", expected_version=None
+        )
+    assert private_note_for(user=coach, session=session).body == "First tab"

@@ -50,7 +50,10 @@ def _write_confidential_everywhere(engagement) -> dict[str, object]:
         actor=coach, topic=world.topic, description=CANARY, pros=CANARY, cons=CANARY
     )
     sessions.private_note_save(
-        actor=coach, session=world.session, body=f"private {CANARY}", expected_version=None
+        actor=coach,
+        session=world.session,
+        body=f"private {CANARY}",
+        expected_version=world.private_note.version,  # the world has written one already
     )
     reflection = actions.reflection_create(
         actor=coachee,

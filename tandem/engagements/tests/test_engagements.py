@@ -49,6 +49,7 @@ def test_a_manager_starts_a_one_on_one_series_as_its_coach(coach, organisation, 
         coach, organisation, coach, coachee, kind=Engagement.Kind.ONE_ON_ONE, end_date=None
     )
     assert series.is_one_on_one
+    assert series.status == Engagement.Status.ACTIVE  # no contract to agree: it runs at once
     assert not engagement_can(coach, Perm.VIEW_TARGETS, series)
 
 
@@ -394,3 +395,18 @@ def test_a_start_date_years_away_is_questioned(programme_admin, organisation, co
             end_date=None,
         )
     assert "check the year" in " ".join(info.value.message_dict["start_date"])
+
+
+def test_two_people_editing_one_target_cannot_overwrite_each_other(engagement, coach, coachee):
+    target = services.target_create(actor=coach, engagement=engagement, **TARGET)
+    url = reverse("target_edit", args=[target.pk])
+    form = {**TARGET, "rater_wording": "", "baseline_item": "", "version": target.version}
+    as_coachee = Client()
+    as_coachee.force_login(coachee)
+    as_coachee.post(url, {**form, "behaviour": "The coachee's wording"})
+    as_coach = Client()
+    as_coach.force_login(coach)
+    page = as_coach.post(url, {**form, "behaviour": "The coach's wording"}).content.decode()
+    assert "Someone else saved this" in page
+    target.refresh_from_db()
+    assert target.behaviour == "The coachee's wording"

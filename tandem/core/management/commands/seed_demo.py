@@ -800,7 +800,6 @@ class Command(BaseCommand):
             session_minutes=30,
             planned_sessions=6,
         )
-        engagements.engagement_set_status(actor=p["manager"], engagement=e, status="active")
         first = timezone.make_aware(dt.datetime.combine(start, dt.time(9, 0)))
         held = sessions.sessions_plan(actor=p["manager"], engagement=e, first_at=first, count=6)
         topics = [
