@@ -235,7 +235,7 @@ def _grow_clash(form: GrowForm, topic: AgendaTopic) -> GrowForm:
     if not any(e.code == "stale" for e in form.non_field_errors().as_data()):
         return form
     topic.refresh_from_db()
-    data = form.data.copy()
+    data = dict(form.data.items())
     data[form.add_prefix("version")] = str(topic.version)
     data[form.add_prefix("basis")] = GrowForm.digest(topic.goal, topic.reality, topic.will)
     clash = GrowForm(data, prefix=form.prefix)
@@ -333,7 +333,7 @@ def topic_grow(request: AuthedRequest, pk: str) -> HttpResponse:
         is not None
     )
     saved = f"Notes saved at {timezone.localtime():%H:%M}."
-    bound = {"grow": form if ok else _grow_clash(form, topic)}
+    bound: dict[str, forms.Form] = {"grow": form if ok else _grow_clash(form, topic)}
     return _topic_response(request, topic, bound=bound, ok=ok, saved=saved)
 
 

@@ -181,7 +181,7 @@ def _verdict(old: dict[str, Any], new: dict[str, Any], reliability: float | None
     return entry
 
 
-def _change(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
+def _change(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
     """All-raters scores then and now, with the Reliable Change Index where it is defined.
 
     * per competency: the section score; SD of the raters' competency scores at baseline and

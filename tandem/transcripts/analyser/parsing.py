@@ -221,11 +221,9 @@ def _parse_cues(text: str, filename: str, fmt: Format) -> list[Utterance]:
         payload_line = timing_line + 1
         voices = _voices(payload_lines)
         if len(voices) > 1:  # Teams sometimes puts two speakers in one cue
-            for speaker, words in voices:
-                if words:
-                    utterances.append(
-                        Utterance(len(utterances), speaker, start, words, payload_line)
-                    )
+            for voice, said in voices:
+                if said:
+                    utterances.append(Utterance(len(utterances), voice, start, said, payload_line))
             continue
         speaker, words = _cue_speaker(payload_lines)
         if speaker is None:
