@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -77,6 +79,17 @@ def engagement_new(request: AuthedRequest) -> HttpResponse:
     )
 
 
+def _numbered(sessions: Iterable[Any]) -> list[Any]:
+    """Number the sessions as their own pages do: cancelled ones do not count."""
+    numbered, n = [], 0
+    for session in sessions:
+        if session.status != "cancelled":
+            n += 1
+        session.number = n if session.status != "cancelled" else None
+        numbered.append(session)
+    return numbered
+
+
 @login_required
 def engagement_detail(request: AuthedRequest, pk: str) -> HttpResponse:
     engagement = engagement_get_for(user=request.user, pk=pk)
@@ -100,7 +113,7 @@ def engagement_detail(request: AuthedRequest, pk: str) -> HttpResponse:
             "progress": progress,
             "chart": chart,
             "targets": targets,
-            "sessions": sessions_for(user=request.user, engagement=engagement),
+            "sessions": _numbered(sessions_for(user=request.user, engagement=engagement)),
             "current": current,
             "current_due": current is not None and current.scheduled_at <= timezone.now(),
             "next_statuses": services.engagement_next_statuses(engagement)

@@ -440,3 +440,21 @@ def test_a_private_note_saved_in_two_tabs_is_never_overwritten(engagement, coach
             actor=coach, session=session, body="Second tab", expected_version=None
         )
     assert private_note_for(user=coach, session=session).body == "First tab"
+
+
+def test_a_cancelled_session_has_no_number_and_the_others_agree(engagement, coach):
+    first = plan_session(engagement, hours_from_now=24)
+    second = plan_session(engagement, hours_from_now=24 * 15)
+    services.session_mark(actor=coach, session=first, status="cancelled")
+    client = Client()
+    client.force_login(coach)
+    assert (
+        "<h1>Cancelled session"
+        in client.get(reverse("session_detail", args=[first.pk])).content.decode()
+    )
+    assert (
+        "<h1>Session 1 " in client.get(reverse("session_detail", args=[second.pk])).content.decode()
+    )
+    table = client.get(reverse("engagement_detail", args=[engagement.pk])).content.decode()
+    rows = re.findall(r"<tr>\s*<td>([^<]*)</td>", table)
+    assert rows[:2] == ["–", "1"]
