@@ -108,6 +108,12 @@ def compose_report(
             }
         )
     rated = sorted((r for r in rows if r["all"] is not None), key=lambda r: -r["all"])
+    # The highest and lowest: at most five each, at most half the items each, and no item in
+    # both or tied with one in the other list (a tie is neither high nor low).
+    n = min(TOP_N, len(rated) // 2)
+    top = rated[:n]
+    cut = top[-1]["all"] if top else None
+    bottom = [r for r in reversed(rated[n:]) if cut is None or r["all"] < cut][:n]
     comments: list[dict[str, str]] = []
     for group, text in approved_comments:
         shown_as = view.comment_group_for(group)
@@ -123,9 +129,8 @@ def compose_report(
         "all_n": others.n if others else 0,
         "sections": sections,
         "items": rows,
-        "top": [r["key"] for r in rated[:TOP_N]],
-        # The lowest of the items not already among the highest: no item is in both lists.
-        "bottom": [r["key"] for r in reversed(rated[TOP_N:])][:TOP_N],
+        "top": [r["key"] for r in top],
+        "bottom": [r["key"] for r in bottom],
         "blind_spots": [r["key"] for r in rows if r["category"] == "blind_spot"],
         "hidden_strengths": [r["key"] for r in rows if r["category"] == "hidden_strength"],
         "comments": [
@@ -284,6 +289,8 @@ def report_context(report: dict[str, Any]) -> dict[str, Any]:
     labels = {g["name"]: g["label"] for g in report["groups"]}
     charts = []
     for section in report["sections"]:
+        if section["key"] == library.TARGETS_KEY:
+            continue  # the targets are different behaviours: their average says nothing
         rows = [(labels[name], score) for name, score in section["scores"].items()]
         rows.append(("All raters", section["all"]))
         charts.append(
