@@ -125,6 +125,7 @@ def test_coach_runs_a_grow_session_and_confidentiality_holds(
     page.wait_for_selector("text=Only you can read it")
     page.click("text=Back to the session")
     page.get_by_label("Shared summary").fill("We explored handing Q3 to Dev.")
+    page.once("dialog", lambda dialog: dialog.accept())  # closing cannot be undone: it asks
     page.get_by_role("button", name="Close session").click()
     page.wait_for_selector("text=Session closed")
     page.screenshot(path=str(SHOTS / "session-closed-coach.png"), full_page=True)
@@ -291,3 +292,43 @@ def test_a_baseline_360_runs_end_to_end_and_the_coachee_downloads_the_pdf(
     download = download_info.value
     assert download.suggested_filename.startswith("360-baseline-")
     assert Path(download.path()).read_bytes().startswith(b"%PDF-")
+
+
+def test_coach_and_coachee_write_in_one_session_without_losing_each_others_words(
+    browser, live_server, engagement, coach, coachee
+):
+    session = plan_session(engagement)
+    sessions.agenda_topic_add(actor=coachee, session=session, title="Handing Q3 to Dev")
+    url = f"{live_server.url}/sessions/{session.pk}/"
+    coach_page = _sign_in(browser, live_server, coach)
+    coachee_page = _sign_in(browser, live_server, coachee)
+    coach_page.goto(url)
+    coachee_page.goto(url)
+
+    coach_card = coach_page.locator("article.topic").first
+    coach_card.get_by_label("Reality").fill("I still edit his spreadsheet")
+    coach_card.get_by_role("button", name="Save notes").click()
+    coach_card.locator(".saved").wait_for()  # the coach is told it was saved
+
+    # The coachee's page still shows the old notes; adding an option is not a clash.
+    card = coachee_page.locator("article.topic").first
+    card.locator("input[name$='-description']").fill("Ask Dev to lead the review")
+    card.get_by_role("button", name="Add option").click()
+    card.locator(".options li", has_text="Ask Dev to lead the review").wait_for()
+    assert "while you were typing" not in card.inner_text()
+
+    # Now both edit the goal: the second save is refused, with both versions kept in view.
+    coach_page.reload()
+    coach_card.get_by_label("Goal").fill("Dev owns the plan")
+    coach_card.get_by_role("button", name="Save notes").click()
+    coach_card.locator(".saved").wait_for()
+    card.get_by_label("Goal").fill("I stop editing at night")
+    card.get_by_role("button", name="Save notes").click()
+    card.locator("text=saved these notes while you were typing").wait_for()
+    assert "Dev owns the plan" in card.inner_text()
+    assert card.get_by_label("Goal").input_value() == "I stop editing at night"
+    card.get_by_label("Goal").fill("Dev owns the plan; I stop editing at night")
+    card.get_by_role("button", name="Save notes").click()
+    card.locator(".saved").wait_for()
+    session.topics.get().refresh_from_db()
+    assert session.topics.get().goal == "Dev owns the plan; I stop editing at night"
