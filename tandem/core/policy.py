@@ -207,6 +207,8 @@ def engagement_can(user: User, perm: Perm, engagement: Engagement) -> bool:
     roles = engagement_roles(user, engagement)
     if not roles & GRANTS[perm]:
         return False
+    if perm == Perm.MANAGE_ENGAGEMENT and engagement.is_one_on_one:
+        return Role.COACH in roles  # a manager's own series: HR sees it, the manager runs it
     if perm == Perm.VIEW_TARGETS and roles & {C, E}:
         return True
     if perm == Perm.VIEW_TARGETS:  # the sponsor once they are put to him, to sign them off
@@ -236,6 +238,8 @@ def engagement_require(user: User, perm: Perm, engagement: Engagement) -> None:
                 "A 1:1 series has no contract, 360, reviews or profile: "
                 "those belong to coaching engagements."
             )
+        if perm == Perm.MANAGE_ENGAGEMENT and engagement.is_one_on_one:
+            raise PermissionDenied("A manager's 1:1 series is run by the manager alone.")
         if engagement_roles(user, engagement) & GRANTS[perm] and _frozen(perm, engagement):
             raise PermissionDenied(
                 f"This engagement is {engagement.get_status_display().lower()}: its record can "

@@ -410,3 +410,14 @@ def test_two_people_editing_one_target_cannot_overwrite_each_other(engagement, c
     assert "Someone else saved this" in page
     target.refresh_from_db()
     assert target.behaviour == "The coachee's wording"
+
+
+def test_a_managers_series_is_run_by_the_manager_not_hr(
+    organisation, coach, coachee, programme_admin
+):
+    series = _create(
+        coach, organisation, coach, coachee, kind=Engagement.Kind.ONE_ON_ONE, end_date=None
+    )
+    assert engagement_can(programme_admin, Perm.VIEW_ENGAGEMENT, series)
+    assert not engagement_can(programme_admin, Perm.MANAGE_ENGAGEMENT, series)
+    assert engagement_can(coach, Perm.MANAGE_ENGAGEMENT, series)
