@@ -55,6 +55,9 @@ def _topic_block(
 ) -> dict[str, Any]:
     bound = bound or {}
     engagement = topic.session.engagement
+    option_form = bound.get("option") or OptionForm(prefix=f"o{topic.pk.hex[:8]}")
+    for field in option_form.fields.values():  # shown inside the GROW form, sent with its own
+        field.widget.attrs["form"] = f"optadd-{topic.pk}"
     return {
         "topic": topic,
         "grow_form": bound.get("grow")
@@ -68,7 +71,7 @@ def _topic_block(
             },
             prefix=f"t{topic.pk.hex[:8]}",
         ),
-        "option_form": bound.get("option") or OptionForm(prefix=f"o{topic.pk.hex[:8]}"),
+        "option_form": option_form,
         "commit_form": bound.get("commit") or CommitForm(prefix=f"c{topic.pk.hex[:8]}"),
         "revisit_form": bound.get("revisit")
         or RevisitForm(
