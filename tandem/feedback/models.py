@@ -56,10 +56,6 @@ class FeedbackCycle(VersionedModel):
     opened_at = models.DateTimeField(null=True, blank=True, editable=False)
     closed_at = models.DateTimeField(null=True, blank=True, editable=False)
     released_at = models.DateTimeField(null=True, blank=True, editable=False)
-    # What closing set aside, so the coach is told rather than left to wonder: answers saved
-    # but never submitted, and comments of groups too small to show (deleted unread).
-    drafts_discarded = models.PositiveSmallIntegerField(default=0, editable=False)
-    comments_withheld = models.PositiveSmallIntegerField(default=0, editable=False)
     # The released report, frozen: later responses cannot change what was shown.
     report = models.JSONField(null=True, blank=True, editable=False)
 

@@ -99,10 +99,7 @@ def completion_by_group(cycle: FeedbackCycle) -> list[GroupProgress]:
     # stay when their rater is removed. So removing someone never moves "answered" in a way
     # that says whether they had.
     asked = (
-        cycle.invitations.filter(
-            Q(status=Invitation.Status.APPROVED)
-            | Q(status=Invitation.Status.REMOVED, sent_at__isnull=False)
-        )
+        cycle.invitations.filter(Q(status=Invitation.Status.APPROVED) | Q(sent_at__isnull=False))
         .values("group")
         .annotate(n=Count("id"))
     )
@@ -110,16 +107,23 @@ def completion_by_group(cycle: FeedbackCycle) -> list[GroupProgress]:
         cycle.responses.values("group").annotate(n=Count("id")).values_list("group", "n")
     )
     counts = {r["group"]: (int(r["n"]), int(answered.get(r["group"], 0))) for r in asked}
-    return progress_from_counts(counts)
+    return progress_from_counts(counts, manager_alone=cycle.manager_shown_alone)
 
 
-def progress_from_counts(counts: dict[str, tuple[int, int]]) -> list[GroupProgress]:
-    """Group → (asked, answered), as the rows that may be shown (see above)."""
+def progress_from_counts(
+    counts: dict[str, tuple[int, int]], *, manager_alone: bool = False
+) -> list[GroupProgress]:
+    """Group → (asked, answered), as the rows that may be shown (see above). A manager whose
+    invitation said they are shown alone is counted alone too, as in the report: pooled, they
+    would tell the others' count apart once the report shows "Manager"."""
     counts = dict(counts)
     labels = dict(RaterGroup.choices)
     progress = []
     if RaterGroup.SELF in counts:
         progress.append(GroupProgress(RaterGroup.SELF, "Self", *counts.pop(RaterGroup.SELF)))
+    if manager_alone and RaterGroup.MANAGER in counts:
+        manager = counts.pop(RaterGroup.MANAGER)
+        progress.append(GroupProgress(RaterGroup.MANAGER, "Manager (shown alone)", *manager))
     shown = [
         GroupProgress(group, str(labels[group]), invited, completed)
         for group, (invited, completed) in counts.items()
@@ -150,8 +154,3 @@ def progress_from_counts(counts: dict[str, tuple[int, int]]) -> list[GroupProgre
 def comments_to_review(cycle: FeedbackCycle) -> list[Comment]:
     # Random ids (rewritten on every submission) give an order that says nothing.
     return sorted(cycle.comments.all(), key=lambda c: str(c.pk))
-
-
-def unsubmitted_drafts(cycle: FeedbackCycle) -> int:
-    """Raters who saved answers but have not submitted: closing would discard them."""
-    return cycle.invitations.filter(completed=False).exclude(draft="").count()

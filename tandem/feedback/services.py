@@ -156,8 +156,7 @@ def invitation_nominate(
     invitation.name = name.strip()
     invitation.group = group
     invitation.nominated_by = actor
-    invitation.status = Invitation.Status.PROPOSED
-    invitation.sent_at = invitation.reminded_at = None
+    invitation.status = Invitation.Status.PROPOSED  # sent_at stays: they were asked before
     invitation.full_clean()
     invitation.save()
     return invitation
@@ -303,16 +302,14 @@ def cycle_close(*, actor: User, cycle: FeedbackCycle) -> FeedbackCycle:
     cycle.status = Status.CLOSED
     cycle.closed_at = timezone.now()
     cycle.version += 1
-    cycle.drafts_discarded = (
-        cycle.invitations.filter(completed=False).exclude(draft="").update(draft="")
-    )
+    cycle.invitations.filter(completed=False).exclude(draft="").update(draft="")
     view = build_report_view(
         list(cycle.responses.all()),
         questionnaire_item_keys(cycle.questionnaire or {"sections": []}),
         manager_shown_alone=cycle.manager_shown_alone,
     )
     hidden = [c.pk for c in cycle.comments.all() if view.comment_group_for(c.group) is None]
-    cycle.comments_withheld, _ = cycle.comments.filter(pk__in=hidden).delete()
+    cycle.comments.filter(pk__in=hidden).delete()  # how many is not kept: it would tell
     cycle.save()
     return cycle
 

@@ -27,7 +27,6 @@ from tandem.feedback.selectors import (
     cycle_get_report_for,
     invitation_get_for,
     nominations,
-    unsubmitted_drafts,
 )
 
 
@@ -77,8 +76,6 @@ def _cycle_page(
             "comments": comments_to_review(cycle) if runs and cycle.status == "closed" else [],
             "self_invitation": own,
             "deadline_form": DeadlineForm(initial={"closes_on": cycle.closes_on}),
-            "unsubmitted": unsubmitted_drafts(cycle) if runs and cycle.status == "open" else 0,
-            "closing_notes": closing_notes(cycle) if runs else [],
         },
         status=422 if nominate_form is not None and nominate_form.errors else 200,
     )
@@ -153,38 +150,13 @@ def cycle_remind(request: AuthedRequest, pk: str) -> HttpResponse:
 @login_required
 @require_POST
 def cycle_close(request: AuthedRequest, pk: str) -> HttpResponse:
-    cycle = cycle_get_for(user=request.user, pk=pk, perm=Perm.RUN_360)
-    closed = run_service_or_flash(
-        request, lambda: services.cycle_close(actor=request.user, cycle=cycle)
+    return _cycle_action(
+        request,
+        pk,
+        services.cycle_close,
+        "The 360 is closed. Answers saved but not submitted were discarded, and comments of "
+        "groups too small to show were deleted unread. Review the comments, then release.",
     )
-    if closed is not None:
-        messages.success(
-            request,
-            " ".join(
-                [
-                    "The 360 is closed.",
-                    *closing_notes(closed),
-                    "Review the comments, then release the report.",
-                ]
-            ),
-        )
-    return redirect("cycle_detail", pk=cycle.pk)
-
-
-def closing_notes(cycle: FeedbackCycle) -> list[str]:
-    """What closing set aside, in words for the coach."""
-    notes = []
-    if cycle.drafts_discarded:
-        notes.append(
-            f"{cycle.drafts_discarded} rater(s) had saved answers without submitting them: "
-            "those were discarded, as never given."
-        )
-    if cycle.comments_withheld:
-        notes.append(
-            f"{cycle.comments_withheld} comment(s) came from groups too small to show and "
-            "were deleted unread."
-        )
-    return notes
 
 
 @login_required

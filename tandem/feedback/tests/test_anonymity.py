@@ -513,17 +513,22 @@ def test_shown_rater_answers_leave_out_hidden_cells_and_suppressed_groups():
     sizes=st.dictionaries(
         st.sampled_from(["manager", "peer", "direct_report", "stakeholder", "other"]),
         st.tuples(st.integers(1, 6), st.integers(0, 6)),
-    )
+    ),
+    manager_alone=st.booleans(),
 )
-def test_progress_counts_never_show_or_imply_a_group_under_three(sizes):
-    """Whatever the raters, the counts beside the named list never show a group under 3, and
-    never show both groups and a total (a small pool would follow by subtraction)."""
+def test_progress_counts_never_show_or_imply_a_group_under_three(sizes, manager_alone):
+    """Whatever the raters, the counts beside the named list never show a group under 3 (but
+    the manager whose invitation said so), and never show both groups and a total (a small
+    pool would follow by subtraction)."""
     from tandem.feedback import selectors
 
     counts = {g: (invited, min(done, invited)) for g, (invited, done) in sizes.items()}
-    shown = [p for p in selectors.progress_from_counts(counts) if p.group != "self"]
+    rows = selectors.progress_from_counts(counts, manager_alone=manager_alone)
+    alone = {"self", "manager"} if manager_alone else {"self"}
+    shown = [p for p in rows if p.group not in alone]
     assert all(p.invited >= 3 for p in shown)
     if any(p.group == "all" for p in shown):
         assert len(shown) == 1
-    total = sum(invited for invited, _ in sizes.values())
+    pooled = {g: c for g, c in sizes.items() if g not in alone}
+    total = sum(invited for invited, _ in pooled.values())
     assert sum(p.invited for p in shown) in ({total, 0} if total >= 3 else {0})

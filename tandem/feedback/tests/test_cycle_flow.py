@@ -366,19 +366,33 @@ def test_nominate_errors_name_their_field(cycle, coachee):
     assert "Group: choose" in page and "This field is required" not in page
 
 
-def test_closing_tells_the_coach_what_it_set_aside(open_cycle, coach):
+def test_closing_says_what_it_sets_aside_without_counting_anyone(open_cycle, coach):
     link = _links()["pat@example.org"]
     Client().post(link, {**_all_answers(open_cycle), "action": "save"})
     client = Client()
     client.force_login(coach)
     page = client.get(reverse("cycle_detail", args=[open_cycle.pk])).content.decode()
-    assert "1 rater(s) have saved answers but not submitted them" in page
+    # Said the same whether or not anyone has a draft: a count would move when one is removed.
+    assert "Answers saved but not submitted are discarded at close" in page
     assert 'data-confirm="Close the 360 now?' in page
+    assert "1 rater" not in page
     response = client.post(reverse("cycle_close", args=[open_cycle.pk]))
     flash = _flash(client, response)
-    assert "1 rater(s) had saved answers without submitting them" in flash
-    open_cycle.refresh_from_db()
-    assert open_cycle.drafts_discarded == 1
+    assert "Answers saved but not submitted were discarded" in flash
+    assert not open_cycle.invitations.exclude(draft="").exists()
+
+
+def test_re_proposing_a_removed_rater_moves_no_count(open_cycle, coach, coachee):
+    from tandem.feedback.selectors import completion_by_group
+
+    Client().post(_links()["pat@example.org"], {**_all_answers(open_cycle), "action": "submit"})
+    before = completion_by_group(open_cycle)
+    for email in ("pat@example.org", "pia@example.org"):  # answered / not answered
+        services.invitation_remove(actor=coach, invitation=open_cycle.invitations.get(email=email))
+        services.invitation_nominate(
+            actor=coachee, cycle=open_cycle, name="X", email=email, group="peer"
+        )
+        assert completion_by_group(open_cycle) == before
 
 
 def _flash(client: Client, response) -> str:
