@@ -208,12 +208,16 @@ class TargetRating(BaseModel):
         COACHEE = "coachee", "Coachee"
 
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="ratings")
-    target = models.ForeignKey(BehaviouralTarget, on_delete=models.CASCADE, related_name="+")
+    # A target removed from the contract later keeps its ratings: a past review stands.
+    target = models.ForeignKey(
+        BehaviouralTarget, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
     rater = models.CharField(max_length=20, choices=Rater.choices)
     level = models.SmallIntegerField(validators=[MinValueValidator(-2), MaxValueValidator(2)])
     # The target as it was rated: a later edit of the contract does not rewrite a past review.
     behaviour = models.CharField(max_length=300, blank=True)
     weight = models.PositiveSmallIntegerField(default=1)
+    level_text = models.CharField(max_length=300, blank=True)  # what the chosen level said
 
     class Meta:
         constraints = [

@@ -64,6 +64,7 @@ def review_rate(
                 "level": levels[target.pk],
                 "behaviour": target.behaviour,
                 "weight": target.weight,
+                "level_text": dict(target.gas_levels)[levels[target.pk]],
             },
         )
     return review
@@ -74,35 +75,50 @@ class ReviewScores:
     coach: float | None  # GAS T-score from the coach's ratings, once every target is rated
     coachee: float | None
     levels: dict[UUID, dict[str, int]]  # target → rater → level
-    # target → rater → the behaviour as it read when rated, where it reads differently now
-    rated_as: dict[UUID, dict[str, str]]
+    # target → rater → the target as it read when rated (behaviour, level, level text), where
+    # it reads differently now
+    rated_as: dict[UUID, dict[str, tuple[str, int, str]]]
+    # ratings of targets removed from the contract since: (behaviour, rater, level)
+    removed: list[tuple[str, str, int]]
+    # raters who have not rated targets added since they rated
+    unrated_new: set[str]
 
 
 def review_scores(review: Review, targets: list[BehaviouralTarget]) -> ReviewScores:
-    """T-scores from the ratings as given: each with the weight its target had when rated, so
-    a later edit of the contract never changes a past review's score."""
-    current = {t.pk: t.behaviour for t in targets}
+    """T-scores from the ratings as given — each target with the weight, wording and level
+    text it had when rated, removed ones included — so editing the contract later never
+    rewrites a past review. Targets added since are not in a rater's score until rated."""
+    current = {t.pk: t for t in targets}
     levels: dict[UUID, dict[str, int]] = {t.pk: {} for t in targets}
-    weights: dict[UUID, dict[str, int]] = {}
-    rated_as: dict[UUID, dict[str, str]] = {}
+    rated_as: dict[UUID, dict[str, tuple[str, int, str]]] = {}
+    removed: list[tuple[str, str, int]] = []
+    given: dict[str, list[tuple[int, int]]] = {}  # rater → (level, weight)
     for rating in review.ratings.all():
-        levels.setdefault(rating.target_id, {})[rating.rater] = rating.level
-        weights.setdefault(rating.target_id, {})[rating.rater] = rating.weight
-        if rating.behaviour and rating.behaviour != current.get(rating.target_id):
-            rated_as.setdefault(rating.target_id, {})[rating.rater] = rating.behaviour
+        given.setdefault(rating.rater, []).append((rating.level, rating.weight))
+        target = current.get(rating.target_id) if rating.target_id else None
+        if target is None:
+            removed.append((rating.behaviour, rating.rater, rating.level))
+            continue
+        levels[target.pk][rating.rater] = rating.level
+        now_reads = dict(target.gas_levels).get(rating.level, "")
+        if (rating.behaviour and rating.behaviour != target.behaviour) or (
+            rating.level_text and rating.level_text != now_reads
+        ):
+            rated_as.setdefault(target.pk, {})[rating.rater] = (
+                rating.behaviour,
+                rating.level,
+                rating.level_text,
+            )
 
     def t_score(rater: str) -> float | None:
-        if not targets or any(rater not in levels[t.pk] for t in targets):
+        ratings = given.get(rater)
+        if not ratings:
             return None
-        return round(
-            gas_t_score(
-                [levels[t.pk][rater] for t in targets],
-                weights=[weights[t.pk][rater] for t in targets],
-            ),
-            1,
-        )
+        score = gas_t_score([lv for lv, _ in ratings], weights=[w for _, w in ratings])
+        return round(score, 1)
 
-    return ReviewScores(t_score("coach"), t_score("coachee"), levels, rated_as)
+    unrated = {r for r in given if any(r not in levels[t.pk] for t in targets)}
+    return ReviewScores(t_score("coach"), t_score("coachee"), levels, rated_as, removed, unrated)
 
 
 # --- the sponsor summary -------------------------------------------------------------------

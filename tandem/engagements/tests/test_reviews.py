@@ -125,8 +125,26 @@ def test_editing_the_contract_later_does_not_rewrite_a_past_review(
     a.refresh_from_db()
     after = reviews.review_scores(review, [a, b])
     assert after.coach == before  # the weights as rated, not as edited
-    assert after.rated_as[a.pk] == {"coach": TARGET["behaviour"]}
+    assert after.rated_as[a.pk]["coach"][:2] == (TARGET["behaviour"], 2)
     client = Client()
     client.force_login(coach)
     page = client.get(reverse("review_detail", args=[engagement.pk, "midpoint"])).content.decode()
-    assert "The coach rated this when it read" in page and "rate it again" in page
+    assert "The coach rated this +2" in page and "rate it again" in page
+
+
+def test_adding_or_removing_a_target_later_leaves_a_past_t_score_alone(
+    engagement, coach, coachee, targets
+):
+    a, b = targets
+    reviews.review_rate(
+        actor=coach, engagement=engagement, kind="midpoint", levels={a.pk: 1, b.pk: 0}
+    )
+    review = Review.objects.get()
+    before = reviews.review_scores(review, targets).coach
+    third = services.target_create(actor=coach, engagement=engagement, **TARGET)
+    added = reviews.review_scores(review, [a, b, third])
+    assert added.coach == before and "coach" in added.unrated_new
+    services.target_delete(actor=coach, target=b)
+    removed = reviews.review_scores(review, [a, third])
+    assert removed.coach == before
+    assert removed.removed == [(TARGET["behaviour"], "coach", 0)]
