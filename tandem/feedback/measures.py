@@ -42,6 +42,8 @@ __all__ = [
     "self_other_category",
     "single_item_reliability",
     "spearman_brown",
+    "t_critical_95",
+    "welch_df",
 ]
 
 GAS_MIN_LEVEL: Final = -2
@@ -321,6 +323,41 @@ def panel_change_z(
     if se == 0.0:
         return None
     return (after - before) / se
+
+
+def welch_df(sd_before: float, n_before: int, sd_after: float, n_after: int) -> float | None:
+    """Welch–Satterthwaite degrees of freedom of :func:`panel_change_z`::
+
+    ν = (s₁²/n₁ + s₂²/n₂)² / ((s₁²/n₁)²/(n₁−1) + (s₂²/n₂)²/(n₂−1))
+    """
+    if n_before < 2 or n_after < 2:
+        return None
+    a, b = sd_before**2 / n_before, sd_after**2 / n_after
+    denominator = a**2 / (n_before - 1) + b**2 / (n_after - 1)
+    if denominator == 0.0:
+        return None
+    return (a + b) ** 2 / denominator
+
+
+# Two-tailed 5 % critical values of Student's t (any statistics table), by degrees of freedom.
+_T_95: Final = (
+    (1, 12.706), (2, 4.303), (3, 3.182), (4, 2.776), (5, 2.571), (6, 2.447), (7, 2.365),
+    (8, 2.306), (9, 2.262), (10, 2.228), (12, 2.179), (15, 2.131), (20, 2.086), (25, 2.060),
+    (30, 2.042), (40, 2.021), (60, 2.000), (120, 1.980),
+)  # fmt: skip
+
+
+def t_critical_95(df: float) -> float:
+    """Two-tailed 5 % critical value of t for ``df`` degrees of freedom (fractional, as Welch
+    gives): the value for the largest tabled df not above it, which errs on the strict side;
+    1.96 beyond 120."""
+    if df < 1:
+        raise ValueError(f"degrees of freedom must be at least 1, got {df}")
+    critical = RCI_CRITICAL
+    for tabled, value in reversed(_T_95):
+        if df >= tabled:
+            return value if tabled < 120 or df < 1000 else RCI_CRITICAL
+    return critical
 
 
 # --------------------------------------------------------------------------------------

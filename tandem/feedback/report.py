@@ -8,6 +8,7 @@ computed from the responses of shown rater groups only, for the same reason.
 
 from __future__ import annotations
 
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from tandem.feedback import library, measures
@@ -108,12 +109,7 @@ def compose_report(
             }
         )
     rated = sorted((r for r in rows if r["all"] is not None), key=lambda r: -r["all"])
-    # The highest and lowest: at most five each, at most half the items each, and no item in
-    # both or tied with one in the other list (a tie is neither high nor low).
-    n = min(TOP_N, len(rated) // 2)
-    top = rated[:n]
-    cut = top[-1]["all"] if top else None
-    bottom = [r for r in reversed(rated[n:]) if cut is None or r["all"] < cut][:n]
+    top, bottom = _ends(rated)
     comments: list[dict[str, str]] = []
     for group, text in approved_comments:
         shown_as = view.comment_group_for(group)
@@ -143,6 +139,25 @@ def compose_report(
     return report
 
 
+def _ends(rated: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The highest and the lowest of items sorted high to low: at most five each and at most
+    half the items each, and never splitting a tie — an item level with one left out is
+    neither high nor low, so no list leaves out an equal."""
+    n = min(TOP_N, len(rated) // 2)
+    while 0 < n < len(rated) and rated[n - 1]["all"] == rated[n]["all"]:
+        n -= 1
+    top, rest = rated[:n], list(reversed(rated[n:]))
+    m = min(TOP_N, len(rated) // 2, len(rest))
+    while 0 < m < len(rest) and rest[m - 1]["all"] == rest[m]["all"]:
+        m -= 1
+    return top, rest[:m]
+
+
+def _shown(value: float) -> Decimal:
+    """A score as the page shows it: one decimal, halves rounded up (as ``floatformat``)."""
+    return Decimal(repr(value)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
 NO_RELIABILITY = "no reliability estimate, so no verdict"
 # Fewer raters than this at baseline and α, the spread and the verdict would rest on too little.
 MIN_RATERS = 5
@@ -158,14 +173,17 @@ def _verdict(old: dict[str, Any], new: dict[str, Any], reliability: float | None
         "before": before,
         "after": after,
         # From the numbers as shown (one decimal), so the columns always add up.
-        "difference": round(round(after, 1) - round(before, 1), 1),
+        "difference": float(_shown(after) - _shown(before)),
         "rci": None,
         "reliable": False,
         "verdict": NO_RELIABILITY,
     }
-    sd, n = old.get("sd"), old.get("n")
-    if not sd or (n is not None and n < MIN_RATERS):
-        entry["verdict"] = f"fewer than {MIN_RATERS} raters at baseline: no verdict"
+    sd, n, n_now = old.get("sd"), old.get("n"), new.get("n")
+    if (n is not None and n < MIN_RATERS) or (n_now is not None and n_now < MIN_RATERS):
+        entry["verdict"] = f"fewer than {MIN_RATERS} raters in a round: no verdict"
+        return entry
+    if not sd:
+        entry["verdict"] = "the raters all agreed at baseline (no spread): no verdict"
         return entry
     if reliability is None or not 0 <= reliability < 1:
         return entry
@@ -176,9 +194,12 @@ def _verdict(old: dict[str, Any], new: dict[str, Any], reliability: float | None
         verdict=str(result.direction),
         reliability=_round(reliability),
     )
-    if result.reliable and n is not None and new.get("n"):
-        z = measures.panel_change_z(before, after, sd, n, new.get("sd") or 0.0, new["n"])
-        if z is None or abs(z) <= measures.RCI_CRITICAL:
+    if result.reliable and n is not None and n_now:
+        sd_now = new.get("sd") or 0.0
+        z = measures.panel_change_z(before, after, sd, n, sd_now, n_now)
+        df = measures.welch_df(sd, n, sd_now, n_now)
+        critical = measures.t_critical_95(df) if df is not None else measures.RCI_CRITICAL
+        if z is None or abs(z) <= critical:
             entry.update(
                 reliable=False,
                 verdict="no reliable change: within what a different mix of raters could give",
@@ -258,25 +279,30 @@ def _change(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
 
 
 def _mix_note(before: dict[str, Any], after: dict[str, Any]) -> str:
-    """Say so when the rater groups shown differ between the rounds: part of any change may
-    then be who answered, not what the coachee does."""
+    """Say so when the raters behind the scores differ between the rounds — other groups
+    shown, another make-up of "Others", or a group half or twice the size — since part of any
+    change may then be who answered. It names no group: which are hidden is not said."""
 
-    def shown(report: dict[str, Any]) -> dict[str, str]:
-        return {g["name"]: g["label"] for g in report["groups"] if g["name"] != "self"}
+    def panel(report: dict[str, Any]) -> dict[str, tuple[frozenset[str], int]]:
+        groups = (report.get("view") or {}).get("groups") or report["groups"]
+        return {
+            g["name"]: (frozenset(g.get("members", [g["name"]])), g["n"])
+            for g in groups
+            if g["name"] != "self"
+        }
 
-    then, now = shown(before), shown(after)
-    if set(then) == set(now):
+    then, now = panel(before), panel(after)
+    same = set(then) == set(now) and all(
+        then[name][0] == now[name][0]
+        and max(then[name][1], now[name][1]) < 2 * min(then[name][1], now[name][1])
+        for name in then
+    )
+    if same:
         return ""
-    missing = [label for name, label in then.items() if name not in now]
-    added = [label for name, label in now.items() if name not in then]
-    parts = []
-    if missing:
-        parts.append(f"shown at baseline but not now: {', '.join(missing)}")
-    if added:
-        parts.append(f"shown now but not at baseline: {', '.join(added)}")
     return (
-        "The raters differ from the baseline (" + "; ".join(parts) + "). Part of any change "
-        "may be who answered rather than what changed."
+        "The raters differ from the baseline's: other groups are shown, or “Others” "
+        "is made up differently, or a group is half or twice the size. Part of any change may "
+        "be who answered rather than what changed."
     )
 
 

@@ -333,3 +333,17 @@ def test_panel_change_z_worked_example():
     assert panel_change_z(3.0, 3.5, 0.5, 5, 0.0, 5) == pytest.approx(5**0.5)
     assert panel_change_z(2.0, 3.0, 1.0, 1, 1.0, 4) is None  # one rater: no spread to judge
     assert panel_change_z(2.0, 3.0, 0.0, 4, 0.0, 4) is None
+
+
+def test_welch_degrees_of_freedom_and_the_t_table():
+    from tandem.feedback.measures import t_critical_95, welch_df
+
+    # Equal spreads and sizes: ν = (2·0.25)² / (2·0.25²/3) = 0.25 / 0.041667 = 6
+    assert welch_df(1.0, 4, 1.0, 4) == pytest.approx(6.0)
+    assert welch_df(1.0, 1, 1.0, 4) is None
+    assert t_critical_95(6.0) == 2.447
+    assert t_critical_95(6.9) == 2.447  # the strict side: the value for 6 df
+    assert t_critical_95(4.2) == 2.776
+    assert t_critical_95(5000) == 1.96
+    with pytest.raises(ValueError):
+        t_critical_95(0.5)

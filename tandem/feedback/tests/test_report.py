@@ -133,7 +133,7 @@ def _baseline_and_close(open_cycle, coach, engagement, *, new_target=None, rewor
     close.questionnaire = services.build_questionnaire(close)
     close.status = "closed"
     close.save()
-    for _ in range(3):
+    for _ in range(5):
         _answer(close, "peer", 5)
     open_cycle.refresh_from_db()
     return open_cycle.report, build_report(close)
@@ -255,19 +255,53 @@ def test_a_change_a_different_mix_of_raters_could_give_is_not_called_reliable():
     assert not row["reliable"] and "different mix of raters" in row["verdict"]
 
 
-def test_fewer_than_five_raters_at_baseline_give_no_verdict():
-    baseline = _compose({"peer": [[2, 2, 2, 3], [3, 3, 3, 3], [4, 4, 4, 3]]})
-    close = _compose({"peer": [[5, 5, 5, 5]] * 3}, baseline=baseline)
-    (row,) = close["change"]["competencies"]
-    assert row["rci"] is None and "fewer than 5 raters" in row["verdict"]
+def test_fewer_than_five_raters_in_either_round_give_no_verdict():
+    few = [[2, 2, 2, 3], [3, 3, 3, 3], [4, 4, 4, 3]]
+    five = [*few, [3, 2, 3, 3], [4, 3, 4, 4]]
+    for baseline, close in ((few, [[5, 5, 5, 5]] * 5), (five, [[5, 5, 5, 5]] * 3)):
+        report = _compose({"peer": close}, baseline=_compose({"peer": baseline}))
+        (row,) = report["change"]["competencies"]
+        assert row["rci"] is None and "fewer than 5 raters in a round" in row["verdict"]
+
+
+def test_no_spread_at_baseline_is_named_as_the_reason():
+    same = [[3, 3, 3, 3]] * 7
+    report = _compose({"peer": [[5, 5, 5, 5]] * 7}, baseline=_compose({"peer": same}))
+    (row,) = report["change"]["competencies"]
+    assert "all agreed at baseline" in row["verdict"]
+
+
+def test_differences_add_up_as_the_scores_are_shown():
+    from tandem.feedback.report import _verdict
+
+    entry = _verdict({"all": 2.25, "sd": 0.5, "n": 6}, {"all": 3.55, "sd": 0.5, "n": 6}, 0.8)
+    assert entry["difference"] == 1.3  # 2.3 → 3.6 as shown (halves up), not 1.4 or 1.2
 
 
 def test_the_report_warns_when_the_rater_groups_differ_from_the_baseline():
     five = [[3, 3, 3, 3], [4, 4, 4, 4], [3, 4, 3, 4], [2, 3, 2, 3], [3, 3, 4, 4]]
     baseline = _compose({"peer": five, "direct_report": five[:3]})
     close = _compose({"peer": five}, baseline=baseline)
-    assert "shown at baseline but not now: Direct reports" in close["change"]["mix"]
-    assert (
-        _compose({"peer": five, "direct_report": five[:3]}, baseline=baseline)["change"]["mix"]
-        == ""
-    )
+    assert "The raters differ" in close["change"]["mix"]
+    assert "Direct reports" not in close["change"]["mix"]  # which groups are hidden is not said
+    same = _compose({"peer": five, "direct_report": five[:3]}, baseline=baseline)
+    assert same["change"]["mix"] == ""
+    # The same group names, but "Others" made of different people…
+    others_then = _compose({"peer": five, "manager": five[:1], "stakeholder": five[:2]})
+    others_now = _compose({"peer": five, "direct_report": five[:2], "other": five[:1]}, others_then)
+    assert "The raters differ" in others_now["change"]["mix"]
+    # …or a group a quarter of its size.
+    big = _compose({"peer": five * 4})
+    assert "The raters differ" in _compose({"peer": five}, baseline=big)["change"]["mix"]
+
+
+def test_highest_and_lowest_never_split_a_tie():
+    from tandem.feedback.report import _ends
+
+    def rows(*scores):
+        return [{"key": str(i), "all": s} for i, s in enumerate(scores)]
+
+    top, bottom = _ends(rows(4.5, 4.0, 2.8, 2.8, 2.8, 2.8, 2.0, 1.5, 1.0, 0.5, 0.4))
+    assert [r["all"] for r in top] == [4.5, 4.0]  # the four at 2.8: none, not three of them
+    assert [r["all"] for r in bottom] == [0.4, 0.5, 1.0, 1.5, 2.0]
+    assert _ends(rows(3.6, 3.6)) == ([], [])  # two targets level: neither high nor low
