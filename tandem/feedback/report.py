@@ -247,14 +247,17 @@ def _change(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
             continue
         if "target" in row:
             old = old_items.get(row["key"])
+            why = "Not asked at baseline, and not linked to a baseline question."
             if old is not None and old["text"] != row["text"]:
                 old = None  # the target was reworded since: not the same question any more
+                why = "Asked in other words at baseline: link it to a baseline question to compare."
             compared_with = None
             if old is None and row.get("baseline_item"):
                 old = old_items.get(row["baseline_item"])
                 compared_with = old and old["text"]
+                why = "Its linked baseline question was not asked, or had too few answers to show."
             if old is None or old["all"] is None:
-                targets.append({"key": row["key"], "text": row["text"], "before": None})
+                targets.append({"key": row["key"], "text": row["text"], "before": None, "why": why})
                 continue
             link = row.get("baseline_item")
             reliability = item_reliability(link) if link else None

@@ -139,6 +139,11 @@ def invitation_nominate(
     # Nothing said here may depend on whether someone answered: the coachee would learn it.
     if email == cycle.engagement.coachee.email:
         errors["email"] = "That is the coachee: their self-assessment is part of every 360."
+    elif email == cycle.engagement.coach.email:
+        errors["email"] = (
+            "That is the coach, who reads every comment before release: the coach cannot also "
+            "be a rater."
+        )
     elif earlier is not None and earlier.status == Invitation.Status.DECLINED:
         errors["email"] = (
             f"{earlier.name} is on the list, not approved: the coach can still approve them."

@@ -14,6 +14,8 @@ class FactorRow:
     factor: str
     score: int
     norm: ipip.NormResult | None
+    lower: int = 0  # in the comparison group: how many scored lower, how many higher
+    higher: int = 0
 
 
 def profile_for(*, user: User, engagement: Engagement) -> PersonalityProfile | None:
@@ -28,10 +30,24 @@ def profile_rows(profile: PersonalityProfile) -> list[FactorRow]:
         organisation_id=profile.engagement.organisation_id
     ).first()
     norms = snapshot.scores if snapshot else {}
-    return [
-        FactorRow(factor, score, ipip.norm_comparison(score, norms.get(factor, [])))
-        for factor, score in profile.scores.items()
-    ]
+    rows = []
+    for factor, score in profile.scores.items():
+        group = norms.get(factor, [])
+        rows.append(
+            FactorRow(
+                factor,
+                score,
+                ipip.norm_comparison(score, group),
+                lower=sum(x < score for x in group),
+                higher=sum(x > score for x in group),
+            )
+        )
+    return rows
+
+
+def in_own_norms(profile: PersonalityProfile, snapshot: NormSnapshot | None) -> bool:
+    """Whether the person's own profile is among the snapshot's scores."""
+    return snapshot is not None and profile.created_at <= snapshot.created_at
 
 
 def norms_as_of(profile: PersonalityProfile) -> NormSnapshot | None:

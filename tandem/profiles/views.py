@@ -11,7 +11,7 @@ from tandem.core.policy import Perm, engagement_can
 from tandem.core.svg import bar_chart
 from tandem.engagements.selectors import engagement_get_for
 from tandem.profiles import ipip, services
-from tandem.profiles.selectors import norms_as_of, profile_for, profile_rows
+from tandem.profiles.selectors import in_own_norms, norms_as_of, profile_for, profile_rows
 
 CHOICES = [
     (1, "Very inaccurate"),
@@ -53,6 +53,7 @@ def profile(request: AuthedRequest, pk: str) -> HttpResponse:
         rows = profile_rows(existing)
         context["rows"] = rows
         context["norms"] = norms_as_of(existing)
+        context["self_included"] = in_own_norms(existing, context["norms"])
         context["chart"] = bar_chart(
             [(r.factor, float(r.score)) for r in rows],
             low=10,

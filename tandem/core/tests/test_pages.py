@@ -295,7 +295,7 @@ def test_seed_demo_shows_everything_and_is_idempotent(db):
     client = Client()
     client.force_login(priya.coachee)
     profile = client.get(reverse("profile", args=[priya.pk])).content.decode()
-    assert "n = 5" in profile  # five coachees took it: the organisation comparison shows
+    assert "Compared with 5 people" in profile  # five coachees took it: the comparison shows
     scores = sorted(
         Engagement.objects.get(kind="one_on_one").transcript_analyses.values_list(
             "coaching_score", flat=True

@@ -293,6 +293,10 @@ def test_nomination_rules(cycle, coachee, coach, sponsor):
         services.invitation_nominate(
             actor=sponsor, cycle=cycle, name="B", email="b@example.org", group="peer"
         )
+    with pytest.raises(ValidationError, match="the coach cannot also be a rater"):
+        services.invitation_nominate(
+            actor=coachee, cycle=cycle, name="C", email=coach.email, group="peer"
+        )
 
 
 def test_a_cycle_needs_an_approved_rater_to_open(cycle, coach):

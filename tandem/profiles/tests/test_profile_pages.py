@@ -63,7 +63,8 @@ def test_organisation_comparison_appears_from_five_people(engagement, organisati
     client = Client()
     client.force_login(engagement.coachee)
     page = client.get(reverse("profile", args=[engagement.pk])).content.decode()
-    assert "n = 5" in page
+    assert "Compared with 5 people in your organisation, you among them" in page
+    assert "scored lower" in page
 
 
 def _someone_takes_it(organisation, coach, n: int, coachee=None):
