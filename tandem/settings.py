@@ -77,7 +77,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "tandem.core.middleware.HtmxSignedOutMiddleware",
+    "tandem.core.middleware.SignedOutMiddleware",
 ]
 
 ROOT_URLCONF = "tandem.urls"

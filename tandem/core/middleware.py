@@ -3,26 +3,40 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.contrib.auth import REDIRECT_FIELD_NAME
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import resolve_url
+from django.utils.http import url_has_allowed_host_and_scheme
 
 
-class HtmxSignedOutMiddleware:
-    """A background (htmx) request from someone signed out would follow the redirect to the
-    sign-in page and swap that whole page into a card, losing what they typed. Answer 401
-    instead: the page stays as it is and says why (``app.js``)."""
+class SignedOutMiddleware:
+    """Someone signed out (in another tab, or by timeout) who presses a button:
+
+    * a background (htmx) request would follow the redirect and swap the whole sign-in page
+      into a card, losing what they typed: answer 401, the page stays and says why (app.js);
+    * a form posted to an address that only takes POST would, after signing in, land on that
+      address with GET (405): send them back, after signing in, to the page they were on."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
-        self.login_url = ""
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        if not getattr(request, "htmx", False) or response.status_code != 302:
+        if response.status_code != 302:
             return response
-        self.login_url = self.login_url or resolve_url(settings.LOGIN_URL)
-        if response["Location"].split("?")[0] == self.login_url:
+        login_url = resolve_url(settings.LOGIN_URL)
+        if response["Location"].split("?")[0] != login_url:
+            return response
+        if getattr(request, "htmx", False):
             return HttpResponse("You are signed out.", status=401, content_type="text/plain")
+        referer = request.META.get("HTTP_REFERER", "")
+        if request.method == "POST" and url_has_allowed_host_and_scheme(
+            referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            back = urlsplit(referer)
+            page = back.path + (f"?{back.query}" if back.query else "")
+            return HttpResponseRedirect(f"{login_url}?{urlencode({REDIRECT_FIELD_NAME: page})}")
         return response

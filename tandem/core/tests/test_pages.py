@@ -360,3 +360,25 @@ def test_server_errors_have_a_page_that_says_what_to_do(client):
     from django.template.loader import get_template
 
     assert "try again in a moment" in get_template("500.html").render()
+
+
+def test_a_form_posted_when_signed_out_comes_back_to_its_page_after_sign_in(engagement):
+    from tandem.core.tests.world import plan_session as plan
+
+    session = plan(engagement)
+    page = reverse("session_detail", args=[session.pk])
+    response = Client().post(
+        reverse("topic_add", args=[session.pk]),
+        {"title": "x"},
+        HTTP_REFERER=f"http://testserver{page}",
+    )
+    assert response.status_code == 302
+    assert response["Location"] == f"/login/?next={page.replace('/', '%2F')}"
+
+
+def test_a_page_out_of_date_for_csrf_says_what_to_do(coach):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(coach)
+    response = client.post(reverse("logout"))
+    assert response.status_code == 403
+    assert "This page was out of date" in response.content.decode()

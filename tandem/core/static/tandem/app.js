@@ -28,3 +28,21 @@ document.addEventListener("htmx:responseError", (event) => {
 document.addEventListener("htmx:sendError", () => {
   window.alert("The server could not be reached. What you typed is still on this page: try again once you are online.");
 });
+
+// Signing in again (in another tab) renews the CSRF token; read it fresh for every request,
+// so a page opened before still saves instead of failing.
+function csrfToken() {
+  const match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
+  return match ? decodeURIComponent(match[1]) : null;
+}
+document.addEventListener("htmx:configRequest", (event) => {
+  const token = csrfToken();
+  if (token) event.detail.headers["X-CSRFToken"] = token;
+});
+document.addEventListener("submit", (event) => {
+  const form = event.target;
+  const token = csrfToken();
+  if (form instanceof HTMLFormElement && token && form.csrfmiddlewaretoken) {
+    form.csrfmiddlewaretoken.value = token;
+  }
+}, true);
