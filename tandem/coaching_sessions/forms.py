@@ -49,14 +49,24 @@ class GrowForm(forms.Form):
         help_text="What will you do, and when?",
     )
     version = VersionField()
-    # A digest of the notes as the page showed them: notes sent along unchanged with another
-    # button are not an edit, so they never clash with what someone else saved meanwhile.
+    # A digest of each note as the page showed it, so the server can tell which notes this
+    # person changed: untouched ones never overwrite what someone else saved meanwhile, and
+    # edits to different notes merge.
     basis = forms.CharField(required=False, widget=forms.HiddenInput)
 
+    NOTES = ("goal", "reality", "will")
+
     @staticmethod
-    def digest(goal: str, reality: str, will: str) -> str:
-        text = "\x1f".join(" ".join(part.split()) for part in (goal, reality, will))
-        return hashlib.sha256(text.encode()).hexdigest()[:32]
+    def note_digest(text: str) -> str:
+        return hashlib.sha256(" ".join(text.split()).encode()).hexdigest()[:16]
+
+    @classmethod
+    def digest(cls, goal: str, reality: str, will: str) -> str:
+        return ".".join(cls.note_digest(text) for text in (goal, reality, will))
+
+    def basis_digests(self) -> dict[str, str]:
+        parts = (self.cleaned_data.get("basis") or "").split(".")
+        return dict(zip(self.NOTES, parts, strict=False)) if len(parts) == 3 else {}
 
 
 class OptionForm(forms.Form):

@@ -206,52 +206,74 @@ def _save_grow_sent_along(
 ) -> tuple[AgendaTopic, GrowForm | None]:
     """Buttons inside a topic card send its GROW notes along (hx-include), so adding an
     option or an action never loses notes typed but not yet saved. Returns the topic as
-    saved, and the GROW form when saving it failed (a stale edit, say)."""
+    saved, and the GROW form when saving it failed (a clash, say)."""
     prefix = f"t{topic.pk.hex[:8]}"
     if f"{prefix}-goal" not in request.POST:
         return topic, None
-    form = GrowForm(request.POST, prefix=prefix)
+    return _save_grow(request, topic, GrowForm(request.POST, prefix=prefix))
+
+
+def _save_grow(
+    request: AuthedRequest, topic: AgendaTopic, form: GrowForm
+) -> tuple[AgendaTopic, GrowForm | None]:
+    """Save the notes this person changed, merged with what the other person saved meanwhile:
+    a note only they changed is theirs, a note only the other changed stays the other's, and
+    only a note both changed differently is a clash — shown with both versions, nothing lost."""
     if not form.is_valid():
         return topic, form
-    data = form.cleaned_data
-    if (data["goal"], data["reality"], data["will"]) == (topic.goal, topic.reality, topic.will):
+    basis = form.basis_digests()
+    merged, clashes = {}, []
+    for note in GrowForm.NOTES:
+        mine, saved = form.cleaned_data[note], getattr(topic, note)
+        seen = basis.get(note)
+        if seen is not None and GrowForm.note_digest(mine) == seen:
+            merged[note] = saved  # not touched here
+        elif seen is None or GrowForm.note_digest(saved) == seen or mine.strip() == saved:
+            merged[note] = mine  # nobody else changed it, or both wrote the same
+        else:
+            merged[note] = mine
+            clashes.append(note)
+    if clashes:
+        return topic, _grow_clash(form, topic, clashes)
+    if all(merged[n].strip() == getattr(topic, n) for n in GrowForm.NOTES):
         return topic, None
-    if data["basis"] == GrowForm.digest(data["goal"], data["reality"], data["will"]):
-        return topic, None  # not touched here: what someone else saved meanwhile stands
-    saved = run_service(
+    saved_topic = run_service(
         form,
         lambda: services.grow_topic_update(
             actor=request.user,
             topic=topic,
-            goal=data["goal"],
-            reality=data["reality"],
-            will=data["will"],
-            expected_version=data["version"],
+            expected_version=topic.version if basis else form.cleaned_data["version"],
+            **merged,
         ),
     )
-    return (saved, None) if saved is not None else (topic, _grow_clash(form, topic))
+    if saved_topic is None:
+        stale = any(e.code == "stale" for e in form.non_field_errors().as_data())
+        if not stale:
+            return topic, form  # the session closed, say: the form says why
+        # Saved again in the instant between: show it as a clash, both versions in view.
+        return topic, _grow_clash(form, topic, list(GrowForm.NOTES))
+    return saved_topic, None
 
 
-def _grow_clash(form: GrowForm, topic: AgendaTopic) -> GrowForm:
-    """The notes this person typed, kept, beside what the other person saved meanwhile, with
-    the current version: merge, and the next save goes through."""
-    if not any(e.code == "stale" for e in form.non_field_errors().as_data()):
-        return form
+def _grow_clash(form: GrowForm, topic: AgendaTopic, clashes: list[str]) -> GrowForm:
+    """The notes as they stand now, with this person's version of the clashing ones kept in
+    the fields and the other person's quoted above: merge, and the next save goes through."""
     topic.refresh_from_db()
     data = dict(form.data.items())
+    for note in GrowForm.NOTES:
+        if note not in clashes:
+            data[form.add_prefix(note)] = getattr(topic, note)
     data[form.add_prefix("version")] = str(topic.version)
     data[form.add_prefix("basis")] = GrowForm.digest(topic.goal, topic.reality, topic.will)
     clash = GrowForm(data, prefix=form.prefix)
     clash.is_valid()
-    saved = "; ".join(
-        f"{label}: “{text}”"
-        for label, text in (("Goal", topic.goal), ("Reality", topic.reality), ("Will", topic.will))
-        if text
+    theirs = "; ".join(
+        f"{note.capitalize()}: “{getattr(topic, note)}”" for note in clashes if getattr(topic, note)
     )
     clash.add_error(
         None,
         "The other person saved these notes while you were typing"
-        + (f" — theirs read {saved}" if saved else "")
+        + (f" — theirs read {theirs}" if theirs else "")
         + ". Yours are kept below, not saved yet: merge the two, then save.",
     )
     return clash
@@ -321,23 +343,10 @@ def topic_remove(request: AuthedRequest, pk: str) -> HttpResponse:
 def topic_grow(request: AuthedRequest, pk: str) -> HttpResponse:
     topic = topic_get_for(user=request.user, pk=pk)
     form = GrowForm(request.POST, prefix=f"t{topic.pk.hex[:8]}")
-    ok = form.is_valid() and (
-        run_service(
-            form,
-            lambda: services.grow_topic_update(
-                actor=request.user,
-                topic=topic,
-                goal=form.cleaned_data["goal"],
-                reality=form.cleaned_data["reality"],
-                will=form.cleaned_data["will"],
-                expected_version=form.cleaned_data["version"],
-            ),
-        )
-        is not None
-    )
+    topic, failed = _save_grow(request, topic, form)
     saved = f"Notes saved at {timezone.localtime():%H:%M}."
-    bound: dict[str, forms.Form] = {"grow": form if ok else _grow_clash(form, topic)}
-    return _topic_response(request, topic, bound=bound, ok=ok, saved=saved)
+    bound: dict[str, forms.Form] = {"grow": failed} if failed is not None else {}
+    return _topic_response(request, topic, bound=bound, ok=failed is None, saved=saved)
 
 
 @login_required

@@ -458,3 +458,40 @@ def test_a_cancelled_session_has_no_number_and_the_others_agree(engagement, coac
     table = client.get(reverse("engagement_detail", args=[engagement.pk])).content.decode()
     rows = re.findall(r"<tr>\s*<td>([^<]*)</td>", table)
     assert rows[:2] == ["–", "1"]
+
+
+def test_edits_to_different_notes_merge_and_a_resave_never_wipes_the_other(
+    engagement, coach, coachee
+):
+    from tandem.coaching_sessions.forms import GrowForm
+
+    topic = _topic(engagement)
+    shown = AgendaTopic.objects.get(pk=topic.pk)
+    prefix = f"t{topic.pk.hex[:8]}"
+    basis = GrowForm.digest(shown.goal, shown.reality, shown.will)
+
+    def save(user, **notes):
+        client = Client()
+        client.force_login(user)
+        data = {
+            f"{prefix}-goal": shown.goal,
+            f"{prefix}-reality": shown.reality,
+            f"{prefix}-will": shown.will,
+            f"{prefix}-version": shown.version,
+            f"{prefix}-basis": basis,
+        }
+        data.update({f"{prefix}-{k}": v for k, v in notes.items()})
+        return client.post(reverse("topic_grow", args=[topic.pk]), data, HTTP_HX_REQUEST="true")
+
+    save(coach, reality="Maria's reality")  # both opened the same page
+    response = save(coachee, will="Tom's will")
+    assert "while you were typing" not in response.content.decode()
+    topic.refresh_from_db()
+    assert (topic.reality, topic.will) == ("Maria's reality", "Tom's will")
+    # Both change the goal: a clash, with the other's kept and nothing overwritten.
+    response = save(coach, goal="The coach goal")
+    clash = save(coachee, goal="The coachee goal").content.decode()
+    assert "“The coach goal”" in clash and "The coachee goal" in clash
+    assert "Maria&#x27;s reality" in clash  # the fields show the notes as they stand now
+    topic.refresh_from_db()
+    assert topic.goal == "The coach goal" and topic.reality == "Maria's reality"
