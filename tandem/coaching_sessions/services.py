@@ -62,7 +62,7 @@ def sessions_plan(
     minutes = duration_minutes or engagement.session_minutes
     if count < 1:
         raise ValidationError({"count": "Plan at least one session."})
-    problem = _outside_engagement(engagement, first_at)
+    problem = _outside_engagement(engagement, first_at) or _before_held(engagement, first_at)
     if problem:
         raise ValidationError({"first_at": problem})
     if engagement.is_coaching:
@@ -99,6 +99,31 @@ def sessions_plan(
     return sessions
 
 
+def _before_held(engagement: Engagement, when: dt.datetime) -> str | None:
+    """Sessions follow each other: none is planned before one that already took place."""
+    last_held = engagement.sessions.filter(status=Status.HELD).order_by("-scheduled_at").first()
+    if last_held is None or when > last_held.scheduled_at:
+        return None
+    held_on = timezone.localtime(last_held.scheduled_at)
+    return (
+        f"A session already took place on {held_on:%d %b %Y}: a planned one cannot come "
+        "before it. Choose a later date."
+    )
+
+
+def _overlap(
+    engagement: Engagement, when: dt.datetime, minutes: int, *, exclude: CoachingSession
+) -> str | None:
+    """Two sessions of one engagement never overlap."""
+    end = when + dt.timedelta(minutes=minutes)
+    for other in engagement.sessions.exclude(pk=exclude.pk).exclude(status=Status.CANCELLED):
+        other_end = other.scheduled_at + dt.timedelta(minutes=other.duration_minutes)
+        if other.scheduled_at < end and when < other_end:
+            at = timezone.localtime(other.scheduled_at)
+            return f"Another session runs then ({at:%d %b %Y, %H:%M}). Choose another time."
+    return None
+
+
 def _outside_engagement(engagement: Engagement, when: dt.datetime) -> str | None:
     """Why a session at ``when`` does not fit the engagement's dates, or None."""
     day = timezone.localtime(when).date() if timezone.is_aware(when) else when.date()
@@ -130,17 +155,11 @@ def session_reschedule(
     problem = _outside_engagement(session.engagement, scheduled_at)
     if problem:
         raise ValidationError({"scheduled_at": problem})
-    last_held = (
-        session.engagement.sessions.filter(status=Status.HELD).order_by("-scheduled_at").first()
+    problem = _before_held(session.engagement, scheduled_at) or _overlap(
+        session.engagement, scheduled_at, duration_minutes, exclude=session
     )
-    if last_held is not None and scheduled_at <= last_held.scheduled_at:
-        held_on = timezone.localtime(last_held.scheduled_at)
-        raise ValidationError(
-            {
-                "scheduled_at": f"A session already took place on {held_on:%d %b %Y}: a "
-                "planned one cannot move before it. Choose a later date."
-            }
-        )
+    if problem:
+        raise ValidationError({"scheduled_at": problem})
     if session.engagement.is_coaching and not (
         COACHING_MINUTES[0] <= duration_minutes <= COACHING_MINUTES[1]
     ):

@@ -412,7 +412,7 @@ def test_a_planned_session_cannot_move_before_one_already_held(engagement, coach
     held = held_session_with_action(engagement)
     session = plan_session(engagement, hours_from_now=72)
     before_held = held.session.scheduled_at - dt.timedelta(days=1)
-    with pytest.raises(ValidationError, match="cannot move before it"):
+    with pytest.raises(ValidationError, match="cannot come before it"):
         services.session_reschedule(
             actor=coach,
             session=session,
@@ -495,3 +495,24 @@ def test_edits_to_different_notes_merge_and_a_resave_never_wipes_the_other(
     assert "Maria&#x27;s reality" in clash  # the fields show the notes as they stand now
     topic.refresh_from_db()
     assert topic.goal == "The coach goal" and topic.reality == "Maria's reality"
+
+
+def test_no_new_session_before_one_held_and_none_overlapping(engagement, coach):
+    held = held_session_with_action(engagement)
+    with pytest.raises(ValidationError, match="cannot come before it"):
+        services.sessions_plan(
+            actor=coach,
+            engagement=engagement,
+            first_at=held.session.scheduled_at - dt.timedelta(days=2),
+            count=1,
+        )
+    a = plan_session(engagement, hours_from_now=48)
+    b = plan_session(engagement, hours_from_now=24 * 9)
+    with pytest.raises(ValidationError, match="Another session runs then"):
+        services.session_reschedule(
+            actor=coach,
+            session=b,
+            scheduled_at=a.scheduled_at + dt.timedelta(minutes=30),
+            duration_minutes=60,
+            expected_version=None,
+        )
