@@ -48,6 +48,10 @@ def action_create(
         raise ValidationError({"title": "Say what will be done, as a concrete step."})
     if due_date is not None and due_date < timezone.localdate():
         raise ValidationError({"due_date": "The due date is in the past; choose today or later."})
+    if due_date is not None and due_date > timezone.localdate() + dt.timedelta(days=366):
+        raise ValidationError(
+            {"due_date": "That is more than a year away: an action is a next step. Check the year."}
+        )
     return validated_save(
         ActionItem(
             engagement=engagement,
@@ -85,6 +89,8 @@ def action_update(
     moved = not keep_due_date and due_date != action.due_date
     if moved and due_date is not None and due_date < timezone.localdate():
         errors["due_date"] = "The new due date is in the past; choose today or later."
+    elif moved and due_date is not None and due_date > timezone.localdate() + dt.timedelta(366):
+        errors["due_date"] = "That is more than a year away: an action is a next step."
     if errors:
         raise ValidationError(errors)
     bump_version(action, expected=expected_version)

@@ -49,7 +49,12 @@ def action_list(request: AuthedRequest, pk: str) -> HttpResponse:
     return render(
         request,
         "action_items/action_list.html",
-        {"engagement": engagement, "groups": groups, "form": form},
+        {
+            "engagement": engagement,
+            "groups": groups,
+            "form": form,
+            "can_add": engagement_can(request.user, Perm.EDIT_SESSION_CONTENT, engagement),
+        },
         status=422 if form.errors else 200,
     )
 
@@ -101,7 +106,9 @@ def reflection_list(request: AuthedRequest, pk: str) -> HttpResponse:
     engagement = engagement_get_for(user=request.user, pk=pk)
     can_write = engagement_can(request.user, Perm.WRITE_REFLECTIONS, engagement)
     can_read_shared = engagement_can(request.user, Perm.READ_SHARED_REFLECTIONS, engagement)
-    if not (can_write or can_read_shared):
+    # The coachee keeps reading their own journal once the engagement has ended.
+    own = request.user.pk == engagement.coachee_id
+    if not (can_write or can_read_shared or own):
         raise PermissionDenied("Reflections belong to the coachee.")
     form = ReflectionForm(request.POST or None, engagement=engagement) if can_write else None
     if form is not None and request.method == "POST" and form.is_valid():

@@ -175,6 +175,7 @@ def engagement_roles(user: User, engagement: Engagement) -> frozenset[Role]:
 # What stops when an engagement has ended: a completed one keeps its reviews, summary and the
 # coachee's journal open for the last word; a cancelled one is a record, read only.
 FROZEN_WHEN_COMPLETED = {
+    Perm.MANAGE_ENGAGEMENT,
     Perm.EDIT_TARGETS,
     Perm.SUBMIT_TARGETS,
     Perm.SIGN_OFF_TARGETS,

@@ -3,8 +3,9 @@ from django.core.exceptions import ValidationError
 from tandem.core.models import VersionedModel
 
 STALE_MESSAGE = (
-    "Someone else saved this while you were editing. Your changes were not saved: "
-    "reload the page to see theirs, then apply yours again."
+    "Someone else saved this while you were editing — or you did, in another tab or window. "
+    "Your changes were not saved: copy them, reload the page to see the saved version, then "
+    "apply yours again."
 )
 
 

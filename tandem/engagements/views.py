@@ -70,7 +70,8 @@ def engagement_new(request: AuthedRequest) -> HttpResponse:
             lambda: services.engagement_create(actor=request.user, **data),
         )
         if engagement is not None:
-            messages.success(request, "Engagement created. Next: plan its sessions.")
+            created = "1:1 series" if engagement.is_one_on_one else "Engagement"
+            messages.success(request, f"{created} created. Next: plan its sessions.")
             return redirect("engagement_detail", pk=engagement.pk)
     return render(
         request,
@@ -271,8 +272,8 @@ def targets_submit(request: AuthedRequest, pk: str) -> HttpResponse:
     ):
         messages.success(
             request,
-            f"The targets are with {engagement.sponsor} for sign-off. "
-            "They stay as they are until he or she answers, or you take them back.",
+            f"The targets are with {engagement.sponsor} for sign-off. They stay as they are "
+            f"until {engagement.sponsor.get_short_name()} answers, or you take them back.",
         )
     return redirect(reverse("engagement_detail", args=[engagement.pk]) + "#contract")
 

@@ -516,3 +516,18 @@ def test_no_new_session_before_one_held_and_none_overlapping(engagement, coach):
             duration_minutes=60,
             expected_version=None,
         )
+
+
+def test_whoever_added_a_topic_can_remove_it_until_it_has_notes(engagement, coachee, coach):
+    session = plan_session(engagement)
+    topic = services.agenda_topic_add(actor=coachee, session=session, title="Typo topc")
+    client = Client()
+    client.force_login(coachee)
+    page = client.get(reverse("session_detail", args=[session.pk])).content.decode()
+    assert reverse("topic_remove", args=[topic.pk]) in page
+    client.force_login(coach)
+    page = client.get(reverse("session_detail", args=[session.pk])).content.decode()
+    assert reverse("topic_remove", args=[topic.pk]) not in page  # not the coach's topic
+    client.force_login(coachee)
+    client.post(reverse("topic_remove", args=[topic.pk]))
+    assert not session.topics.exists()

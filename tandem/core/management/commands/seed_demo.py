@@ -803,9 +803,24 @@ class Command(BaseCommand):
         first = timezone.make_aware(dt.datetime.combine(start, dt.time(9, 0)))
         held = sessions.sessions_plan(actor=p["manager"], engagement=e, first_at=first, count=6)
         topics = [
-            ("Career: moving towards a team lead role", "Know what I'd need to show", 9),
-            ("Customer escalation from Acme", "Decide how I'll handle the next one", 8),
-            ("Learning SQL for the reporting work", "Pick a way to learn that fits my week", 8),
+            (
+                "Career: moving towards a team lead role",
+                "Know what I'd need to show",
+                9,
+                "Ask Maria for two team-lead tasks to try this quarter",
+            ),
+            (
+                "Customer escalation from Acme",
+                "Decide how I'll handle the next one",
+                8,
+                "Write the Acme escalation steps on one page",
+            ),
+            (
+                "Learning SQL for the reporting work",
+                "Pick a way to learn that fits my week",
+                8,
+                "Book two hours a week for the SQL course",
+            ),
         ]
         # Two of Maria's meetings through the analyser: a status check-in, then a coaching
         # conversation (the transcript of the second is kept).
@@ -823,7 +838,7 @@ class Command(BaseCommand):
                 keep=keep,
             )
         previous: ActionItem | None = None
-        for session, (title, goal, rating) in zip(held[:3], topics, strict=False):
+        for session, (title, goal, rating, next_step) in zip(held[:3], topics, strict=False):
             if previous is not None:
                 actions.checkin_record(
                     actor=p["manager"],
@@ -847,12 +862,12 @@ class Command(BaseCommand):
                 engagement=e,
                 session=session,
                 topic=topic,
-                title=f"Next step on: {title.split(':')[0].lower()}",
+                title=next_step,
                 owner=p["report"],
                 due_date=None,
             )
             _backdate(previous, session.scheduled_at + dt.timedelta(minutes=25))
             previous.refresh_from_db()
             sessions.session_close(
-                actor=p["manager"], session=session, summary=f"Talked about {title.lower()}."
+                actor=p["manager"], session=session, summary=f"Talked about: {title}."
             )
