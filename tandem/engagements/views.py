@@ -267,13 +267,17 @@ def _submitted_at(request: AuthedRequest) -> dt.datetime | None:
 @require_POST
 def targets_submit(request: AuthedRequest, pk: str) -> HttpResponse:
     engagement = engagement_get_for(user=request.user, pk=pk, perm=Perm.SUBMIT_TARGETS)
-    if run_service_or_flash(
-        request, lambda: services.targets_submit(actor=request.user, engagement=engagement)
+    sponsor = engagement.sponsor
+    if (
+        run_service_or_flash(
+            request, lambda: services.targets_submit(actor=request.user, engagement=engagement)
+        )
+        and sponsor is not None
     ):
         messages.success(
             request,
-            f"The targets are with {engagement.sponsor} for sign-off. They stay as they are "
-            f"until {engagement.sponsor.get_short_name()} answers, or you take them back.",
+            f"The targets are with {sponsor} for sign-off. They stay as they are until "
+            f"{sponsor.get_short_name()} answers, or you take them back.",
         )
     return redirect(reverse("engagement_detail", args=[engagement.pk]) + "#contract")
 

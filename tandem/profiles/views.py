@@ -52,8 +52,9 @@ def profile(request: AuthedRequest, pk: str) -> HttpResponse:
     if existing is not None:
         rows = profile_rows(existing)
         context["rows"] = rows
-        context["norms"] = norms_as_of(existing)
-        context["self_included"] = in_own_norms(existing, context["norms"])
+        norms = norms_as_of(existing)
+        context["norms"] = norms
+        context["self_included"] = in_own_norms(existing, norms)
         context["chart"] = bar_chart(
             [(r.factor, float(r.score)) for r in rows],
             low=10,
