@@ -150,6 +150,8 @@ def _session_context(
         or SummaryForm(initial={"summary": session.summary, "version": session.version}),
         "can_close_now": session.is_planned
         and session.scheduled_at <= timezone.now() + dt.timedelta(hours=12),
+        # Said before the coach presses "Close", not after.
+        "accountability_open": sum(1 for item in items if item.checkin is None),
     }
 
 
