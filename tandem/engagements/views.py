@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.contrib import messages
@@ -263,73 +263,91 @@ def _submitted_at(request: AuthedRequest) -> dt.datetime | None:
         return None
 
 
+def _contract_step(
+    request: AuthedRequest,
+    pk: str,
+    perm: Perm,
+    step: Callable[[Engagement], object],
+    done: Callable[[Engagement], str],
+) -> HttpResponse:
+    """A button on the contract: run the step, say what happened, back to the contract."""
+    engagement = engagement_get_for(user=request.user, pk=pk, perm=perm)
+    if run_service_or_flash(request, lambda: step(engagement)):
+        messages.success(request, done(engagement))
+    return redirect(reverse("engagement_detail", args=[engagement.pk]) + "#contract")
+
+
+def _with_sponsor(engagement: Engagement) -> str:
+    sponsor = engagement.sponsor
+    name = sponsor.get_short_name() if sponsor else "the sponsor"
+    return (
+        f"The targets are with {sponsor or name} for sign-off. They stay as they are until "
+        f"{name} answers, or you take them back."
+    )
+
+
 @login_required
 @require_POST
 def targets_submit(request: AuthedRequest, pk: str) -> HttpResponse:
-    engagement = engagement_get_for(user=request.user, pk=pk, perm=Perm.SUBMIT_TARGETS)
-    sponsor = engagement.sponsor
-    if (
-        run_service_or_flash(
-            request, lambda: services.targets_submit(actor=request.user, engagement=engagement)
-        )
-        and sponsor is not None
-    ):
-        messages.success(
-            request,
-            f"The targets are with {sponsor} for sign-off. They stay as they are until "
-            f"{sponsor.get_short_name()} answers, or you take them back.",
-        )
-    return redirect(reverse("engagement_detail", args=[engagement.pk]) + "#contract")
+    return _contract_step(
+        request,
+        pk,
+        Perm.SUBMIT_TARGETS,
+        lambda e: services.targets_submit(actor=request.user, engagement=e),
+        _with_sponsor,
+    )
 
 
 @login_required
 @require_POST
 def targets_withdraw(request: AuthedRequest, pk: str) -> HttpResponse:
-    engagement = engagement_get_for(user=request.user, pk=pk, perm=Perm.SUBMIT_TARGETS)
-    if run_service_or_flash(
-        request, lambda: services.targets_withdraw(actor=request.user, engagement=engagement)
-    ):
-        messages.success(request, "You took the targets back: edit them, then submit again.")
-    return redirect(reverse("engagement_detail", args=[engagement.pk]) + "#contract")
+    return _contract_step(
+        request,
+        pk,
+        Perm.SUBMIT_TARGETS,
+        lambda e: services.targets_withdraw(actor=request.user, engagement=e),
+        lambda e: "You took the targets back: edit them, then submit again.",
+    )
 
 
 @login_required
 @require_POST
 def targets_sign_off(request: AuthedRequest, pk: str) -> HttpResponse:
-    engagement = engagement_get_for(user=request.user, pk=pk, perm=Perm.SIGN_OFF_TARGETS)
-    if run_service_or_flash(
+    return _contract_step(
         request,
-        lambda: services.targets_sign_off(
-            actor=request.user, engagement=engagement, submitted_at=_submitted_at(request)
+        pk,
+        Perm.SIGN_OFF_TARGETS,
+        lambda e: services.targets_sign_off(
+            actor=request.user, engagement=e, submitted_at=_submitted_at(request)
         ),
-    ):
-        messages.success(request, "You signed off the targets.")
-    return redirect(reverse("engagement_detail", args=[engagement.pk]) + "#contract")
+        lambda e: "You signed off the targets.",
+    )
 
 
 @login_required
 @require_POST
 def targets_request_changes(request: AuthedRequest, pk: str) -> HttpResponse:
-    engagement = engagement_get_for(user=request.user, pk=pk, perm=Perm.SIGN_OFF_TARGETS)
-    if run_service_or_flash(
+    return _contract_step(
         request,
-        lambda: services.targets_request_changes(
+        pk,
+        Perm.SIGN_OFF_TARGETS,
+        lambda e: services.targets_request_changes(
             actor=request.user,
-            engagement=engagement,
+            engagement=e,
             note=request.POST.get("note", ""),
             submitted_at=_submitted_at(request),
         ),
-    ):
-        messages.success(
-            request, "You sent the targets back with your note. You will see them again."
-        )
-    return redirect(reverse("engagement_detail", args=[engagement.pk]) + "#contract")
+        lambda e: "You sent the targets back with your note. You will see them again.",
+    )
 
 
 @login_required
 @require_POST
 def targets_reopen(request: AuthedRequest, pk: str) -> HttpResponse:
-    engagement = engagement_get_for(user=request.user, pk=pk, perm=Perm.REOPEN_TARGETS)
-    services.targets_reopen(actor=request.user, engagement=engagement)
-    messages.success(request, "The contract is open for changes; the sponsor signs off again.")
-    return redirect(reverse("engagement_detail", args=[engagement.pk]) + "#contract")
+    return _contract_step(
+        request,
+        pk,
+        Perm.REOPEN_TARGETS,
+        lambda e: services.targets_reopen(actor=request.user, engagement=e),
+        lambda e: "The contract is open for changes; the sponsor signs off again.",
+    )
