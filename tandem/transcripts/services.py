@@ -36,7 +36,8 @@ def transcript_analyse(
             analyse(data, filename=filename, coach=coach or None, quote=keep).to_dict()
         )
     except TranscriptError as exc:
-        raise ValidationError({"file": str(exc)}) from exc
+        message = exc.problem if exc.field == "coach" else str(exc)
+        raise ValidationError({exc.field: message}) from exc
     if not keep:
         for utterance in analysis["utterances"]:
             utterance["text"] = None

@@ -75,12 +75,22 @@ def _match_speaker(coach: str, speakers: dict[str, dict[str, int]], filename: st
     partial = [name for name in speakers if coach.casefold() in name.casefold()]
     if len(partial) == 1:
         return partial[0]
+    if partial:
+        raise TranscriptError(
+            filename,
+            None,
+            f"{coach!r} matches several speakers: "
+            + ", ".join(repr(s) for s in partial)
+            + ". Give the coach's name as it appears in full.",
+            field="coach",
+        )
     raise TranscriptError(
         filename,
         None,
         f"there is no speaker called {coach!r}; the speakers are "
         + ", ".join(repr(s) for s in speakers)
         + ".",
+        field="coach",
     )
 
 

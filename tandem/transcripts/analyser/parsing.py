@@ -29,14 +29,18 @@ Format = Literal["vtt", "srt", "text"]
 
 
 class TranscriptError(ValueError):
-    """A transcript that cannot be read; the message names the file and line."""
+    """A transcript that cannot be read; the message names the file and line. ``field`` is
+    what the person should change: the file, or the coach's name they gave."""
 
-    def __init__(self, filename: str, line: int | None, problem: str) -> None:
+    def __init__(
+        self, filename: str, line: int | None, problem: str, *, field: str = "file"
+    ) -> None:
         where = f"{filename}, line {line}" if line is not None else filename
         super().__init__(f"{where}: {problem}")
         self.filename = filename
         self.line = line
         self.problem = problem
+        self.field = field
 
 
 @dataclass(frozen=True, slots=True)

@@ -109,3 +109,12 @@ def test_explicit_coach_and_unknown_coach():
 
 def test_rules_path_works_without_the_model():
     assert _analyse("zoom_coaching.vtt", method="rules").metrics.coaching_score > 60
+
+
+def test_a_coach_name_matching_several_speakers_says_so():
+    from tandem.transcripts.analyser.analysis import _match_speaker
+
+    speakers = {"Ana Silva": {}, "Ana Costa": {}, "Bo": {}}
+    with pytest.raises(TranscriptError, match="'Ana' matches several speakers") as info:
+        _match_speaker("Ana", speakers, "x.vtt")
+    assert info.value.field == "coach"

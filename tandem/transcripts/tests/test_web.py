@@ -89,3 +89,17 @@ def test_sponsor_cannot_see_analyses(engagement, coach, sponsor):
     client.force_login(sponsor)
     assert client.get(reverse("analysis_detail", args=[record.pk])).status_code == 403
     assert client.get(reverse("analysis_list", args=[engagement.pk])).status_code == 403
+
+
+def test_a_wrong_coach_name_is_reported_next_to_the_coach_field(engagement, coach):
+    client = Client()
+    client.force_login(coach)
+    vtt = next(FIXTURES.glob("*zoom*.vtt")).read_bytes()
+    response = client.post(
+        reverse("analysis_list", args=[engagement.pk]),
+        {"file": SimpleUploadedFile("talk.vtt", vtt), "coach": "Nobody"},
+    )
+    assert response.status_code == 422
+    assert response.context["form"].errors["coach"][0].startswith("there is no speaker called")
+    assert "file" not in response.context["form"].errors
+    assert not TranscriptAnalysis.objects.exists()
