@@ -58,7 +58,10 @@ class GrowForm(forms.Form):
 
     @staticmethod
     def note_digest(text: str) -> str:
-        return hashlib.sha256(" ".join(text.split()).encode()).hexdigest()[:16]
+        # Exact text (line ends as browsers send them, outer space trimmed): adding only a
+        # paragraph break is an edit too.
+        normal = text.replace("\r\n", "\n").strip()
+        return hashlib.sha256(normal.encode()).hexdigest()[:16]
 
     @classmethod
     def digest(cls, goal: str, reality: str, will: str) -> str:

@@ -224,7 +224,8 @@ def _save_grow(
     if not form.is_valid():
         return topic, form
     basis = form.basis_digests()
-    merged, clashes = {}, []
+    merged: dict[str, str] = {}
+    clashes: list[str] = []
     for note in GrowForm.NOTES:
         mine, saved = form.cleaned_data[note], getattr(topic, note)
         seen = basis.get(note)
@@ -236,7 +237,7 @@ def _save_grow(
             merged[note] = mine
             clashes.append(note)
     if clashes:
-        return topic, _grow_clash(form, topic, clashes)
+        return topic, _grow_clash(form, topic, clashes, merged)
     if all(merged[n].strip() == getattr(topic, n) for n in GrowForm.NOTES):
         return topic, None
     saved_topic = run_service(
@@ -253,18 +254,21 @@ def _save_grow(
         if not stale:
             return topic, form  # the session closed, say: the form says why
         # Saved again in the instant between: show it as a clash, both versions in view.
-        return topic, _grow_clash(form, topic, list(GrowForm.NOTES))
+        return topic, _grow_clash(form, topic, list(GrowForm.NOTES), merged)
     return saved_topic, None
 
 
-def _grow_clash(form: GrowForm, topic: AgendaTopic, clashes: list[str]) -> GrowForm:
-    """The notes as they stand now, with this person's version of the clashing ones kept in
-    the fields and the other person's quoted above: merge, and the next save goes through."""
+def _grow_clash(
+    form: GrowForm, topic: AgendaTopic, clashes: list[str], merged: dict[str, str]
+) -> GrowForm:
+    """Nothing saved; the fields show this person's text for every note they changed (the
+    clashing ones and the others alike) and the saved text for notes they left alone, with
+    the other person's version of the clashing notes quoted above: merge, then save."""
     topic.refresh_from_db()
     data = dict(form.data.items())
     for note in GrowForm.NOTES:
         if note not in clashes:
-            data[form.add_prefix(note)] = getattr(topic, note)
+            data[form.add_prefix(note)] = merged[note]
     data[form.add_prefix("version")] = str(topic.version)
     data[form.add_prefix("basis")] = GrowForm.digest(topic.goal, topic.reality, topic.will)
     clash = GrowForm(data, prefix=form.prefix)
@@ -421,9 +425,10 @@ def topic_revisit(request: AuthedRequest, pk: str) -> HttpResponse:
                 actor=request.user,
                 topic=topic,
                 goal=form.cleaned_data["goal"],
-                # Notes saved a moment ago in this same request are not someone else's edit.
+                # Notes saved a moment ago in this same request are not someone else's edit;
+                # a revision based on an older page still is.
                 expected_version=topic.version
-                if topic.version != before
+                if topic.version != before and form.cleaned_data["version"] == before
                 else form.cleaned_data["version"],
             ),
         )

@@ -531,3 +531,78 @@ def test_whoever_added_a_topic_can_remove_it_until_it_has_notes(engagement, coac
     client.force_login(coachee)
     client.post(reverse("topic_remove", args=[topic.pk]))
     assert not session.topics.exists()
+
+
+def _grow_saver(topic):
+    from tandem.coaching_sessions.forms import GrowForm
+
+    shown = AgendaTopic.objects.get(pk=topic.pk)
+    prefix = f"t{topic.pk.hex[:8]}"
+    basis = GrowForm.digest(shown.goal, shown.reality, shown.will)
+
+    def save(user, **notes):
+        client = Client()
+        client.force_login(user)
+        data = {
+            f"{prefix}-goal": shown.goal,
+            f"{prefix}-reality": shown.reality,
+            f"{prefix}-will": shown.will,
+            f"{prefix}-version": shown.version,
+            f"{prefix}-basis": basis,
+        }
+        data.update({f"{prefix}-{k}": v for k, v in notes.items()})
+        return client.post(reverse("topic_grow", args=[topic.pk]), data, HTTP_HX_REQUEST="true")
+
+    return save
+
+
+def test_a_clash_on_one_note_keeps_my_edit_to_another_on_the_page(engagement, coach, coachee):
+    topic = _topic(engagement)
+    save = _grow_saver(topic)
+    save(coach, reality="Coach reality")
+    page = save(coachee, goal="Coachee new goal", reality="Coachee reality").content.decode()
+    assert "while you were typing" in page
+    topic.refresh_from_db()
+    assert topic.goal != "Coachee new goal"  # nothing saved on a clash…
+    assert "Coachee new goal" in page  # …but nothing typed is lost either
+
+
+def test_a_paragraph_break_alone_is_an_edit(engagement, coachee):
+    topic = _topic(engagement)
+    _grow_saver(topic)(coachee, reality="I edit\n\nevery plan")
+    topic.refresh_from_db()
+    assert topic.reality == "I edit\n\nevery plan"
+
+
+def test_revising_the_goal_never_overwrites_a_newer_one(engagement, coach, coachee):
+    from tandem.coaching_sessions.forms import GrowForm
+
+    topic = _topic(engagement)
+    services.grow_topic_commit(actor=coachee, topic=topic, rating=5)
+    shown = AgendaTopic.objects.get(pk=topic.pk)
+    services.grow_topic_update(
+        actor=coach,
+        topic=shown,
+        goal="The coach's newer goal",
+        reality=shown.reality,
+        will=shown.will,
+        expected_version=shown.version,
+    )
+    grow, revisit = f"t{topic.pk.hex[:8]}", f"r{topic.pk.hex[:8]}"
+    client = Client()
+    client.force_login(coachee)
+    client.post(
+        reverse("topic_revisit", args=[topic.pk]),
+        {
+            f"{grow}-goal": shown.goal,
+            f"{grow}-reality": "The coachee edits reality",
+            f"{grow}-will": shown.will,
+            f"{grow}-version": shown.version,
+            f"{grow}-basis": GrowForm.digest(shown.goal, shown.reality, shown.will),
+            f"{revisit}-goal": "A smaller goal",
+            f"{revisit}-version": shown.version,
+        },
+        HTTP_HX_REQUEST="true",
+    )
+    topic.refresh_from_db()
+    assert topic.goal == "The coach's newer goal"
