@@ -31,7 +31,7 @@ def sessions_for(*, user: User, engagement: Engagement) -> QuerySet[CoachingSess
 
 
 def session_get_for(
-    *, user: User, pk: UUID | str, perm: Perm = Perm.VIEW_SESSION_CONTENT
+    *, user: User, pk: UUID | str, perm: Perm = Perm.VIEW_SESSION_CONTENT, reading: bool = False
 ) -> CoachingSession:
     session = (
         CoachingSession.objects.filter(pk=pk, engagement__in=engagements_visible_to(user))
@@ -40,7 +40,7 @@ def session_get_for(
     )
     if session is None:
         raise Http404("No such session.")
-    engagement_require(user, perm, session.engagement)
+    engagement_require(user, perm, session.engagement, reading=reading)
     return session
 
 
@@ -90,7 +90,7 @@ def option_get_for(*, user: User, pk: UUID | str) -> GrowOption:
 
 def private_note_for(*, user: User, session: CoachingSession) -> PrivateNote | None:
     """Only ever the caller's own note: nobody reads another person's private note."""
-    engagement_require(user, Perm.WRITE_PRIVATE_NOTES, session.engagement)
+    engagement_require(user, Perm.WRITE_PRIVATE_NOTES, session.engagement, reading=True)
     return PrivateNote.objects.filter(session=session, author=user).first()
 
 

@@ -94,6 +94,9 @@ def sessions_plan(
             scheduled_at=first_at + dt.timedelta(days=cadence * index),
             duration_minutes=minutes,
         )
+        clash = _overlap(engagement, session.scheduled_at, minutes, exclude=session)
+        if clash:
+            raise ValidationError({"first_at": clash})
         sessions.append(validated_save(session))
     _carry_pending_topics(engagement)
     return sessions

@@ -136,6 +136,10 @@ def _session_context(
         "engagement": engagement,
         "number": session_number(session),
         "is_coach": is_coach,
+        # The coach's own notes stay theirs to read when the engagement has ended.
+        "has_private_note": engagement_can(
+            request.user, Perm.WRITE_PRIVATE_NOTES, engagement, reading=True
+        ),
         "is_coachee": request.user.pk == engagement.coachee_id,
         "accountability": accountability,
         "topics": [
@@ -539,7 +543,9 @@ def session_summary(request: AuthedRequest, pk: str) -> HttpResponse:
 
 @login_required
 def private_note(request: AuthedRequest, pk: str) -> HttpResponse:
-    session = session_get_for(user=request.user, pk=pk, perm=Perm.WRITE_PRIVATE_NOTES)
+    session = session_get_for(
+        user=request.user, pk=pk, perm=Perm.WRITE_PRIVATE_NOTES, reading=request.method == "GET"
+    )
     note = private_note_for(user=request.user, session=session)
     initial = {"body": note.body if note else "", "version": note.version if note else None}
     form = PrivateNoteForm(request.POST or None, initial=initial)
@@ -559,7 +565,13 @@ def private_note(request: AuthedRequest, pk: str) -> HttpResponse:
     return render(
         request,
         "coaching_sessions/private_note.html",
-        {"session": session, "engagement": session.engagement, "form": form, "note": note},
+        {
+            "session": session,
+            "engagement": session.engagement,
+            "form": form,
+            "note": note,
+            "can_write": engagement_can(request.user, Perm.WRITE_PRIVATE_NOTES, session.engagement),
+        },
     )
 
 

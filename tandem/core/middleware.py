@@ -28,7 +28,10 @@ class SignedOutMiddleware:
         if response.status_code != 302:
             return response
         login_url = resolve_url(settings.LOGIN_URL)
-        if response["Location"].split("?")[0] != login_url:
+        path, _, query = response["Location"].partition("?")
+        # Only the redirect of a page that needs signing in (it carries "next"), not the
+        # ordinary way to the sign-in page after signing out.
+        if path != login_url or f"{REDIRECT_FIELD_NAME}=" not in query:
             return response
         if getattr(request, "htmx", False):
             return HttpResponse("You are signed out.", status=401, content_type="text/plain")

@@ -122,7 +122,8 @@ NOT_NOW: dict[Perm, str] = {
     "the contract) or waiting for the sponsor (take them back first).",
     Perm.SUBMIT_TARGETS: "The targets are signed off already, or there is no sponsor to ask.",
     Perm.SIGN_OFF_TARGETS: "There is nothing waiting for your sign-off.",
-    Perm.REOPEN_TARGETS: "The contract is open already: the targets can be edited.",
+    Perm.REOPEN_TARGETS: "The contract is not signed off, so there is nothing to reopen (if "
+    "the targets are with the sponsor, take them back to change them).",
 }
 
 COACHING_ONLY = {
@@ -200,10 +201,14 @@ def _frozen(perm: Perm, engagement: Engagement) -> bool:
     return engagement.status == "completed" and perm in FROZEN_WHEN_COMPLETED
 
 
-def engagement_can(user: User, perm: Perm, engagement: Engagement) -> bool:
+def engagement_can(
+    user: User, perm: Perm, engagement: Engagement, *, reading: bool = False
+) -> bool:
+    """``reading``: only to look at what the right produced earlier (a private note, a review,
+    a report), which stays readable once the engagement has ended."""
     if perm in COACHING_ONLY and not engagement.is_coaching:
         return False
-    if _frozen(perm, engagement):
+    if _frozen(perm, engagement) and not reading:
         return False
     roles = engagement_roles(user, engagement)
     if not roles & GRANTS[perm]:
@@ -229,22 +234,30 @@ def engagement_can(user: User, perm: Perm, engagement: Engagement) -> bool:
     return True
 
 
-def engagement_require(user: User, perm: Perm, engagement: Engagement) -> None:
+def engagement_require(
+    user: User, perm: Perm, engagement: Engagement, *, reading: bool = False
+) -> None:
     """404 for people with no part in the engagement, 403 for a participant without ``perm``."""
     if not engagement_roles(user, engagement):
         raise Http404("No such engagement.")
-    if not engagement_can(user, perm, engagement):
+    if not engagement_can(user, perm, engagement, reading=reading):
         if perm in COACHING_ONLY and not engagement.is_coaching:
             raise PermissionDenied(
                 "A 1:1 series has no contract, 360, reviews or profile: "
                 "those belong to coaching engagements."
             )
-        if perm == Perm.MANAGE_ENGAGEMENT and engagement.is_one_on_one:
-            raise PermissionDenied("A manager's 1:1 series is run by the manager alone.")
-        if engagement_roles(user, engagement) & GRANTS[perm] and _frozen(perm, engagement):
+        roles = engagement_roles(user, engagement)
+        if roles & GRANTS[perm] and _frozen(perm, engagement):
             raise PermissionDenied(
                 f"This engagement is {engagement.get_status_display().lower()}: its record can "
                 "be read, no longer changed."
+            )
+        if perm == Perm.MANAGE_ENGAGEMENT and engagement.is_one_on_one:
+            raise PermissionDenied("A manager's 1:1 series is run by the manager alone.")
+        if perm == Perm.SIGN_OFF_TARGETS and Role.COACH in roles and engagement.sponsor_id:
+            raise PermissionDenied(
+                f"The sponsor, {engagement.sponsor}, signs the targets off once they are put "
+                "to them."
             )
         if engagement_roles(user, engagement) & GRANTS[perm] and perm in NOT_NOW:
             raise PermissionDenied(NOT_NOW[perm])
@@ -279,7 +292,7 @@ def reflection_can_read(user: User, reflection: Reflection) -> bool:
 def feedback_report_can_read(user: User, cycle: FeedbackCycle) -> bool:
     """The coach always; the coachee once the coach has released it; nobody else, ever."""
     engagement = cycle.engagement
-    if engagement_can(user, Perm.RUN_360, engagement):
+    if engagement_can(user, Perm.RUN_360, engagement, reading=True):
         return True
     return user.pk == engagement.coachee_id and cycle.released_at is not None
 

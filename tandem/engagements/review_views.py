@@ -45,7 +45,9 @@ def _measured(change: dict) -> str:
 def review_detail(request: AuthedRequest, pk: str, kind: str) -> HttpResponse:
     if kind not in Review.Kind.values:
         raise Http404("No such review.")
-    engagement = engagement_get_for(user=request.user, pk=pk, perm=Perm.RATE_REVIEW)
+    engagement = engagement_get_for(
+        user=request.user, pk=pk, perm=Perm.RATE_REVIEW, reading=request.method == "GET"
+    )
     targets = list(engagement.targets.all())
     errors: list[str] = []
     if request.method == "POST":
@@ -109,6 +111,7 @@ def review_detail(request: AuthedRequest, pk: str, kind: str) -> HttpResponse:
             "kind": kind,
             "label": Review.Kind(kind).label,
             "me": me,
+            "can_rate": engagement_can(request.user, Perm.RATE_REVIEW, engagement),
             "rows": rows,
             "scores": scores,
             "errors": errors,

@@ -34,7 +34,7 @@ def engagement_list_for(*, user: User) -> QuerySet[Engagement]:
 
 
 def engagement_get_for(
-    *, user: User, pk: UUID | str, perm: Perm = Perm.VIEW_ENGAGEMENT
+    *, user: User, pk: UUID | str, perm: Perm = Perm.VIEW_ENGAGEMENT, reading: bool = False
 ) -> Engagement:
     """The engagement if ``user`` has a part in it (else 404) and may do ``perm`` (else 403)."""
     engagement = (
@@ -45,7 +45,7 @@ def engagement_get_for(
     )
     if engagement is None:
         raise Http404("No such engagement.")
-    engagement_require(user, perm, engagement)
+    engagement_require(user, perm, engagement, reading=reading)
     return engagement
 
 

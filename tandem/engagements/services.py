@@ -174,6 +174,7 @@ def engagement_update(
         raise ValueError(f"Not editable here: {', '.join(sorted(unknown))}")
     engagement = locked(engagement)
     bump_version(engagement, expected=expected_version)
+    sponsor_before = engagement.sponsor_id
     for name, value in changes.items():
         setattr(engagement, name, value)
     if "sponsor" in changes:
@@ -181,6 +182,10 @@ def engagement_update(
     engagement.full_clean(validate_constraints=False)
     engagement_validate(engagement)
     _sessions_within_dates(engagement)
+    if engagement.sponsor_id != sponsor_before and engagement.targets_awaiting_sign_off:
+        # Put to someone who is no longer the sponsor: back with coach and coachee to resubmit.
+        engagement.targets_submitted_at = None
+        engagement.targets_submitted_by = None
     engagement.save()
     return engagement
 
@@ -241,6 +246,11 @@ def engagement_set_status(*, actor: User, engagement: Engagement, status: str) -
         engagement.sessions.filter(status="planned").update(
             status="cancelled", closed_at=timezone.now()
         )
+    if status == Status.CANCELLED:  # and a 360 still open stops taking answers
+        from tandem.feedback.services import close_round
+
+        for cycle in engagement.feedback_cycles.select_for_update().filter(status="open"):
+            close_round(cycle)
     return engagement
 
 

@@ -299,11 +299,17 @@ def cycle_close(*, actor: User, cycle: FeedbackCycle) -> FeedbackCycle:
     Comments of groups too small to show can never be released, so they are deleted here,
     unread: the coach reviews only comments that could appear in the report, and nobody
     ever reads what a lone rater wrote."""
-    from tandem.feedback.anonymity import build_report_view
-
     cycle = locked(cycle)
     engagement_require(actor, Perm.RUN_360, cycle.engagement)
     _require_status(cycle, Status.OPEN)
+    return close_round(cycle)
+
+
+def close_round(cycle: FeedbackCycle) -> FeedbackCycle:
+    """Close an open round (see ``cycle_close``); also done, with no one asking, when its
+    engagement is cancelled, so links stop working and nothing more comes in."""
+    from tandem.feedback.anonymity import build_report_view
+
     cycle.status = Status.CLOSED
     cycle.closed_at = timezone.now()
     cycle.version += 1

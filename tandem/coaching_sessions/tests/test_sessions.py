@@ -606,3 +606,14 @@ def test_revising_the_goal_never_overwrites_a_newer_one(engagement, coach, coach
     )
     topic.refresh_from_db()
     assert topic.goal == "The coach's newer goal"
+
+
+def test_a_session_cannot_be_planned_on_top_of_another(engagement, coach):
+    planned = plan_session(engagement, hours_from_now=48)
+    with pytest.raises(ValidationError, match="Another session runs then"):
+        services.sessions_plan(
+            actor=coach,
+            engagement=engagement,
+            first_at=planned.scheduled_at + dt.timedelta(minutes=15),
+            count=1,
+        )

@@ -382,3 +382,11 @@ def test_a_page_out_of_date_for_csrf_says_what_to_do(coach):
     response = client.post(reverse("logout"))
     assert response.status_code == 403
     assert "This page was out of date" in response.content.decode()
+
+
+def test_signing_out_lands_on_a_plain_sign_in_page(engagement, coach):
+    client = Client()
+    client.force_login(coach)
+    page = f"http://testserver/engagements/{engagement.pk}/"
+    response = client.post(reverse("logout"), HTTP_REFERER=page)
+    assert response["Location"] == reverse("login")  # not the last person's page as "next"

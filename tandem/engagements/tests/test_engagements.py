@@ -421,3 +421,52 @@ def test_a_managers_series_is_run_by_the_manager_not_hr(
     assert engagement_can(programme_admin, Perm.VIEW_ENGAGEMENT, series)
     assert not engagement_can(programme_admin, Perm.MANAGE_ENGAGEMENT, series)
     assert engagement_can(coach, Perm.MANAGE_ENGAGEMENT, series)
+
+
+def test_a_new_sponsor_while_targets_wait_sends_them_back_to_coach_and_coachee(
+    engagement, coach, coachee
+):
+    services.target_create(actor=coach, engagement=engagement, **TARGET)
+    services.targets_submit(actor=coachee, engagement=engagement)
+    engagement.refresh_from_db()
+    services.engagement_update(
+        actor=coach, engagement=engagement, expected_version=None, sponsor=None
+    )
+    engagement.refresh_from_db()
+    assert not engagement.targets_awaiting_sign_off
+    assert engagement_can(coachee, Perm.EDIT_TARGETS, engagement)
+
+
+def test_what_was_written_stays_readable_after_a_cancellation(
+    engagement, coach, coachee, django_capture_on_commit_callbacks
+):
+    from tandem.coaching_sessions import services as sessions
+    from tandem.core.tests.world import plan_session
+    from tandem.feedback import services as feedback
+
+    held = plan_session(engagement, hours_from_now=-2)
+    sessions.private_note_save(actor=coach, session=held, body="Mine only", expected_version=None)
+    services.target_create(actor=coach, engagement=engagement, **TARGET)
+    cycle = feedback.cycle_create(
+        actor=coach,
+        engagement=engagement,
+        kind="baseline",
+        closes_on=timezone.localdate() + dt.timedelta(days=7),
+        competency_keys=["candour"],
+    )
+    rater = feedback.invitation_nominate(
+        actor=coachee, cycle=cycle, name="Pat", email="pat@example.org", group="peer"
+    )
+    feedback.invitation_review(actor=coach, invitation=rater, approve=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        feedback.cycle_open(actor=coach, cycle=cycle)
+    services.engagement_set_status(actor=coach, engagement=engagement, status="cancelled")
+    cycle.refresh_from_db()
+    assert cycle.status == "closed"  # an open 360 stops taking answers
+    client = Client()
+    client.force_login(coach)
+    note = client.get(reverse("private_note", args=[held.pk]))
+    assert note.status_code == 200 and "Mine only" in note.content.decode()
+    assert client.get(reverse("cycle_report", args=[cycle.pk])).status_code == 200
+    review = client.get(reverse("review_detail", args=[engagement.pk, "midpoint"]))
+    assert review.status_code == 200 and "can be read, no longer changed" in review.content.decode()
