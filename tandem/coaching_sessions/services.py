@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from enum import StrEnum
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -87,6 +88,7 @@ def sessions_plan(
                 f"after the engagement ends on {engagement.end_date:%d %b %Y}."
             }
         )
+    live = list(engagement.sessions.exclude(status=Status.CANCELLED))
     sessions = []
     for index in range(count):
         session = CoachingSession(
@@ -94,7 +96,7 @@ def sessions_plan(
             scheduled_at=first_at + dt.timedelta(days=cadence * index),
             duration_minutes=minutes,
         )
-        clash = _overlap(engagement, session.scheduled_at, minutes, exclude=session)
+        clash = _overlap(session.scheduled_at, minutes, live)
         if clash:
             raise ValidationError({"first_at": clash})
         sessions.append(validated_save(session))
@@ -114,12 +116,10 @@ def _before_held(engagement: Engagement, when: dt.datetime) -> str | None:
     )
 
 
-def _overlap(
-    engagement: Engagement, when: dt.datetime, minutes: int, *, exclude: CoachingSession
-) -> str | None:
-    """Two sessions of one engagement never overlap."""
+def _overlap(when: dt.datetime, minutes: int, others: Iterable[CoachingSession]) -> str | None:
+    """Two sessions of one engagement never overlap; ``others`` are its live sessions."""
     end = when + dt.timedelta(minutes=minutes)
-    for other in engagement.sessions.exclude(pk=exclude.pk).exclude(status=Status.CANCELLED):
+    for other in others:
         other_end = other.scheduled_at + dt.timedelta(minutes=other.duration_minutes)
         if other.scheduled_at < end and when < other_end:
             at = timezone.localtime(other.scheduled_at)
@@ -158,8 +158,9 @@ def session_reschedule(
     problem = _outside_engagement(session.engagement, scheduled_at)
     if problem:
         raise ValidationError({"scheduled_at": problem})
+    others = session.engagement.sessions.exclude(pk=session.pk).exclude(status=Status.CANCELLED)
     problem = _before_held(session.engagement, scheduled_at) or _overlap(
-        session.engagement, scheduled_at, duration_minutes, exclude=session
+        scheduled_at, duration_minutes, others
     )
     if problem:
         raise ValidationError({"scheduled_at": problem})

@@ -353,11 +353,9 @@ def t_critical_95(df: float) -> float:
     1.98 from 120 df, 1.96 (the normal value) from 1000."""
     if df < 1:
         raise ValueError(f"degrees of freedom must be at least 1, got {df}")
-    critical = RCI_CRITICAL
-    for tabled, value in reversed(_T_95):
-        if df >= tabled:
-            return value if tabled < 120 or df < 1000 else RCI_CRITICAL
-    return critical
+    if df >= 1000:
+        return RCI_CRITICAL
+    return next(value for tabled, value in reversed(_T_95) if df >= tabled)
 
 
 # --------------------------------------------------------------------------------------

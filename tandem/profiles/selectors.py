@@ -23,12 +23,9 @@ def profile_for(*, user: User, engagement: Engagement) -> PersonalityProfile | N
     return PersonalityProfile.objects.filter(engagement=engagement).first()
 
 
-def profile_rows(profile: PersonalityProfile) -> list[FactorRow]:
+def profile_rows(profile: PersonalityProfile, snapshot: NormSnapshot | None) -> list[FactorRow]:
     """Each factor with the organisation's own mean and SD (IPIP publishes no norms), from
-    its latest norm snapshot: none until five people in the organisation have taken it."""
-    snapshot = NormSnapshot.objects.filter(
-        organisation_id=profile.engagement.organisation_id
-    ).first()
+    its latest norm snapshot (``norms_as_of``): none until five people have taken it."""
     norms = snapshot.scores if snapshot else {}
     rows = []
     for factor, score in profile.scores.items():

@@ -50,9 +50,9 @@ def profile(request: AuthedRequest, pk: str) -> HttpResponse:
         "items": ipip.load_items(),
     }
     if existing is not None:
-        rows = profile_rows(existing)
-        context["rows"] = rows
         norms = norms_as_of(existing)
+        rows = profile_rows(existing, norms)
+        context["rows"] = rows
         context["norms"] = norms
         context["self_included"] = in_own_norms(existing, norms)
         context["chart"] = bar_chart(

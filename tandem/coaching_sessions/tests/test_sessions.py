@@ -463,26 +463,8 @@ def test_a_cancelled_session_has_no_number_and_the_others_agree(engagement, coac
 def test_edits_to_different_notes_merge_and_a_resave_never_wipes_the_other(
     engagement, coach, coachee
 ):
-    from tandem.coaching_sessions.forms import GrowForm
-
     topic = _topic(engagement)
-    shown = AgendaTopic.objects.get(pk=topic.pk)
-    prefix = f"t{topic.pk.hex[:8]}"
-    basis = GrowForm.digest(shown.goal, shown.reality, shown.will)
-
-    def save(user, **notes):
-        client = Client()
-        client.force_login(user)
-        data = {
-            f"{prefix}-goal": shown.goal,
-            f"{prefix}-reality": shown.reality,
-            f"{prefix}-will": shown.will,
-            f"{prefix}-version": shown.version,
-            f"{prefix}-basis": basis,
-        }
-        data.update({f"{prefix}-{k}": v for k, v in notes.items()})
-        return client.post(reverse("topic_grow", args=[topic.pk]), data, HTTP_HX_REQUEST="true")
-
+    save = _grow_saver(topic)
     save(coach, reality="Maria's reality")  # both opened the same page
     response = save(coachee, will="Tom's will")
     assert "while you were typing" not in response.content.decode()

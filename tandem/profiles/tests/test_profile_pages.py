@@ -44,19 +44,7 @@ def test_coachee_takes_the_profile_and_coach_sees_it(engagement, coachee, coach,
 
 def test_organisation_comparison_appears_from_five_people(engagement, organisation, coach):
     for n in range(4):
-        other = member(UserFactory.create(), organisation)
-        start = timezone.localdate()
-        e = Engagement.objects.create(
-            organisation=organisation,
-            kind="coaching",
-            coach=coach,
-            coachee=other,
-            start_date=start,
-            end_date=start + dt.timedelta(days=100),
-        )
-        services.profile_submit(
-            actor=other, engagement=e, answers={i: 1 + (i + n) % 5 for i in range(1, 51)}
-        )
+        _someone_takes_it(organisation, coach, n)
     services.profile_submit(
         actor=engagement.coachee, engagement=engagement, answers={i: 4 for i in range(1, 51)}
     )
