@@ -9,7 +9,7 @@ import factory
 import pytest
 from django.utils import timezone
 
-from tandem.accounts.models import Membership, Organisation, User
+from tandem.accounts.models import Membership, Organisation, Programme, User
 from tandem.engagements.models import Engagement
 
 PASSWORD = "correct horse battery staple"
@@ -43,9 +43,19 @@ def member(user: User, org: Organisation, role: str = Membership.Role.MEMBER) ->
     return user
 
 
+def programme_of(org: Organisation) -> Programme:
+    """The organisation's test programme: every coaching engagement belongs to one."""
+    return Programme.objects.get_or_create(organisation=org, name="Leaders 2026")[0]
+
+
 @pytest.fixture
 def organisation(db) -> Organisation:
     return OrganisationFactory.create()
+
+
+@pytest.fixture
+def programme(organisation) -> Programme:
+    return programme_of(organisation)
 
 
 @pytest.fixture
@@ -80,10 +90,11 @@ def outsider(db) -> User:
 
 
 @pytest.fixture
-def engagement(organisation, coach, coachee, sponsor, programme_admin) -> Engagement:
+def engagement(organisation, programme, coach, coachee, sponsor, programme_admin) -> Engagement:
     start = timezone.localdate() - dt.timedelta(days=30)
     return Engagement.objects.create(
         organisation=organisation,
+        programme=programme,
         kind=Engagement.Kind.COACHING,
         coach=coach,
         coachee=coachee,

@@ -65,6 +65,8 @@ INSTALLED_APPS = [
     "tandem.feedback",
     "tandem.profiles",
     "tandem.transcripts",
+    "tandem.notifications",
+    "tandem.programmes",
 ]
 
 MIDDLEWARE = [
@@ -78,6 +80,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "tandem.core.middleware.SignedOutMiddleware",
+    "tandem.core.middleware.TimeZoneMiddleware",
 ]
 
 ROOT_URLCONF = "tandem.urls"
@@ -171,6 +174,9 @@ TASKS = {
 }
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# Independent coaches may sign up and open a practice: on in development, off by default in
+# production, where an operator invites coaches.
+OPEN_SIGNUP = env_bool("OPEN_SIGNUP", DEBUG)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "tandem@localhost")
 
 SESSION_COOKIE_HTTPONLY = True

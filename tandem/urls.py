@@ -20,5 +20,6 @@ urlpatterns = [
     path("", include("tandem.feedback.urls")),
     path("", include("tandem.profiles.urls")),
     path("", include("tandem.transcripts.urls")),
+    path("", include("tandem.notifications.urls")),
     path("admin/", admin.site.urls),
 ]

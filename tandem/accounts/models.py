@@ -1,12 +1,31 @@
 from __future__ import annotations
 
+import zoneinfo
+from functools import cache
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
+from tandem.accounts.areas import validate_areas
 from tandem.core.models import BaseModel
+
+
+@cache
+def time_zone_names() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones())
+
+
+def validate_time_zone(value: str) -> None:
+    if value and value not in time_zone_names():
+        raise ValidationError(
+            f"“{value}” is not a time zone we know. Choose one from the list, such as "
+            "Europe/London or America/New_York."
+        )
 
 
 class UserManager(BaseUserManager["User"]):
@@ -34,6 +53,12 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False)
     date_joined = models.DateTimeField(default=timezone.now)
+    # Reminders and calendar times follow the person's own clock; empty = the site's.
+    time_zone = models.CharField(
+        max_length=64, blank=True, validators=[validate_time_zone], help_text="Where you live."
+    )
+    # Set when an email to this address was refused: the person is asked to fix it.
+    email_bounced_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = UserManager()
 
@@ -53,10 +78,16 @@ class User(AbstractBaseUser, PermissionsMixin):
     def get_short_name(self) -> str:
         return self.full_name.split(" ")[0] if self.full_name else self.email
 
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.time_zone or settings.TIME_ZONE)
+
 
 class Organisation(BaseModel):
     name = models.CharField(max_length=200)
     slug = models.SlugField(unique=True)
+    # An independent coach's own practice: the coach is its admin and coaches its clients.
+    is_practice = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["name"]
@@ -75,6 +106,9 @@ class Membership(BaseModel):
         Organisation, on_delete=models.CASCADE, related_name="memberships"
     )
     role = models.CharField(max_length=20, choices=Role.choices, default=Role.MEMBER)
+    # Deactivated: the person no longer takes part here; their records stay.
+    is_active = models.BooleanField(default=True)
+    deactivated_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         constraints = [
@@ -86,16 +120,101 @@ class Membership(BaseModel):
 
 
 class Programme(BaseModel):
-    """A coaching programme HR runs for an organisation (a cohort, a leadership track)."""
+    """A coaching programme HR runs for an organisation (a cohort, a leadership track).
+
+    It holds the coach pool, the engagements' default shape, and optionally the training the
+    coaching follows, so outcomes can be compared with and without it."""
 
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="programmes"
     )
     name = models.CharField(max_length=200)
     description = models.TextField(blank=True)
+    start_date = models.DateField(null=True, blank=True)
+    end_date = models.DateField(null=True, blank=True)
+    training = models.CharField(
+        "Training it follows",
+        max_length=200,
+        blank=True,
+        help_text="E.g. 'the 12-skills leadership course'. Coaching after training gives the "
+        "best return: mark who took it, and compare outcomes with and without.",
+    )
+    default_planned_sessions = models.PositiveSmallIntegerField(
+        "Sessions", default=8, validators=[MinValueValidator(6), MaxValueValidator(12)]
+    )
+    default_cadence_days = models.PositiveSmallIntegerField(
+        "Every (days)", default=14, validators=[MinValueValidator(7), MaxValueValidator(35)]
+    )
+    default_session_minutes = models.PositiveSmallIntegerField(
+        "Minutes per session", default=60, validators=[MinValueValidator(60), MaxValueValidator(90)]
+    )
+    default_length_days = models.PositiveSmallIntegerField(
+        "Length (days)",
+        default=126,
+        validators=[MinValueValidator(84), MaxValueValidator(186)],
+        help_text="3 to 6 months: 84 to 186 days.",
+    )
+    coaches_can_start = models.BooleanField(
+        "Coaches in the pool may start engagements",
+        default=False,
+        help_text="For coaches whose clients have no HR admin to set them up.",
+    )
+    archived_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["name"]
 
     def __str__(self) -> str:
         return self.name
+
+
+class ProgrammeMember(BaseModel):
+    """A person's part in a programme: a coach in its pool, a coachee in its cohort (with
+    the sponsor they report to), or a sponsor."""
+
+    class Role(models.TextChoices):
+        COACHEE = "coachee", "Coachee"
+        COACH = "coach", "Coach"
+        SPONSOR = "sponsor", "Sponsor"
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="members")
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="programme_roles")
+    role = models.CharField(max_length=20, choices=Role.choices)
+    sponsor = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    cohort = models.CharField(max_length=100, blank=True)
+    took_training = models.BooleanField(
+        null=True, blank=True, help_text="Took the programme's training before coaching."
+    )
+    added_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["role", "user__full_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "user", "role"], name="one_programme_role_each"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_role_display()} in {self.programme}"
+
+
+class CoachProfile(BaseModel):
+    """What a coachee reads before choosing a coach, and what matching filters on."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="coach_profile")
+    bio = models.TextField(blank=True, max_length=2000)
+    areas = models.JSONField(default=list, blank=True, validators=[validate_areas])
+    languages = models.JSONField(default=list, blank=True)
+    capacity = models.PositiveSmallIntegerField(
+        default=6,
+        validators=[MinValueValidator(0), MaxValueValidator(60)],
+        help_text="Engagements at most at one time (not yet ended).",
+    )
+
+    def __str__(self) -> str:
+        return f"Coach profile of {self.user}"

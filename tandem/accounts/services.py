@@ -94,3 +94,22 @@ def membership_set_role(*, actor: User, membership: Membership, role: str) -> Me
     membership.role = role
     membership.save(update_fields=["role", "updated_at"])
     return membership
+
+
+@transaction.atomic
+def account_update(*, actor: User, full_name: str, time_zone: str) -> User:
+    """The person's own name and time zone."""
+    user = User.objects.select_for_update().get(pk=actor.pk)
+    if not full_name.strip():
+        raise ValidationError({"full_name": "Give your name as colleagues know it."})
+    user.full_name = full_name.strip()
+    user.time_zone = time_zone.strip()
+    user.full_clean(exclude=["password"])
+    user.save(update_fields=["full_name", "time_zone"])
+    return user
+
+
+@transaction.atomic
+def email_bounce_clear(*, actor: User) -> None:
+    """The person says their address is right: emails are tried again."""
+    User.objects.filter(pk=actor.pk).update(email_bounced_at=None)

@@ -4,6 +4,8 @@ from django.urls import path
 from tandem.accounts import views
 
 urlpatterns = [
+    path("settings/", views.account_settings, name="account_settings"),
+    path("settings/email-ok/", views.email_bounce_clear, name="email_bounce_clear"),
     path("org/<slug:slug>/people/", views.people, name="people"),
     path("org/<slug:slug>/people/<uuid:pk>/role/", views.member_role, name="member_role"),
     path("password/reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),

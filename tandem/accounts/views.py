@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from tandem.accounts import services
-from tandem.accounts.forms import AddPersonForm, RoleForm
+from tandem.accounts.forms import AccountForm, AddPersonForm, RoleForm
 from tandem.accounts.selectors import members_of, membership_get, organisation_get_for_admin
 from tandem.core.forms import run_service, run_service_or_flash
 from tandem.core.http import AuthedRequest
@@ -71,3 +71,31 @@ def member_role(request: AuthedRequest, slug: str, pk: str) -> HttpResponse:
             request, f"{membership.user} is now {membership.get_role_display().lower()}."
         )
     return redirect("people", slug=organisation.slug)
+
+
+@login_required
+def account_settings(request: AuthedRequest) -> HttpResponse:
+    """The person's own name and time zone, and an address that bounced."""
+    user = request.user
+    form = AccountForm(
+        request.POST or None, initial={"full_name": user.full_name, "time_zone": user.time_zone}
+    )
+    if request.method == "POST" and form.is_valid():
+        saved = run_service(form, lambda: services.account_update(actor=user, **form.cleaned_data))
+        if saved is not None:
+            messages.success(request, "Saved.")
+            return redirect("account_settings")
+    return render(
+        request,
+        "accounts/settings.html",
+        {"form": form},
+        status=422 if form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def email_bounce_clear(request: AuthedRequest) -> HttpResponse:
+    services.email_bounce_clear(actor=request.user)
+    messages.success(request, "Thanks. Tandem will email you again.")
+    return redirect("account_settings")

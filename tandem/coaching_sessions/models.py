@@ -32,6 +32,9 @@ class CoachingSession(VersionedModel):
     )
     no_action_reason = EncryptedTextField(blank=True)
     closed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The calendar entry's SEQUENCE (RFC 5545): raised on every change of time or status,
+    # so calendars update the one entry instead of adding another.
+    calendar_sequence = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ["scheduled_at", "id"]
@@ -128,3 +131,22 @@ class PrivateNote(VersionedModel):
 
     def __str__(self) -> str:
         return "Private note"
+
+
+class SessionFeedback(BaseModel):
+    """How useful the coachee found a held session. Only the coachee ever reads one; coach
+    and programme admin see averages over enough ratings that nobody's can be told apart."""
+
+    session = models.OneToOneField(
+        CoachingSession, on_delete=models.CASCADE, related_name="feedback"
+    )
+    usefulness = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    word = EncryptedTextField(blank=True)
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return "Session feedback"

@@ -1,6 +1,14 @@
 from django.conf import settings
 from django.http import HttpRequest
+from django.utils.functional import SimpleLazyObject
 
 
 def site(request: HttpRequest) -> dict[str, object]:
-    return {"SITE_NAME": settings.SITE_NAME}
+    context: dict[str, object] = {"SITE_NAME": settings.SITE_NAME}
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        from tandem.notifications.selectors import unread_count
+
+        # One indexed count, and only on pages that show the bell.
+        context["unread_notifications"] = SimpleLazyObject(lambda: unread_count(user=user))
+    return context

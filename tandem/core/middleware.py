@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zoneinfo
 from collections.abc import Callable
 from urllib.parse import urlencode, urlsplit
 
@@ -9,6 +10,7 @@ from django.conf import settings
 from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import resolve_url
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 
 
@@ -43,3 +45,23 @@ class SignedOutMiddleware:
             page = back.path + (f"?{back.query}" if back.query else "")
             return HttpResponseRedirect(f"{login_url}?{urlencode({REDIRECT_FIELD_NAME: page})}")
         return response
+
+
+class TimeZoneMiddleware:
+    """Pages show times on the signed-in person's own clock (their settings), else the
+    site's."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        zone = getattr(user, "time_zone", "") if user is not None else ""
+        try:
+            if zone:
+                timezone.activate(zoneinfo.ZoneInfo(zone))
+            else:
+                timezone.deactivate()
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            timezone.deactivate()
+        return self.get_response(request)

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
+from tandem.accounts.areas import Area
 from tandem.accounts.models import Organisation, Programme
 from tandem.core.fields import EncryptedTextField
 from tandem.core.models import BaseModel, VersionedModel
@@ -30,8 +31,14 @@ class Engagement(VersionedModel):
     organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="engagements"
     )
+    # Every coaching engagement runs inside a programme; a manager's 1:1 series is the
+    # manager's own and belongs to none.
     programme = models.ForeignKey(
-        Programme, on_delete=models.SET_NULL, null=True, blank=True, related_name="engagements"
+        Programme, on_delete=models.PROTECT, null=True, blank=True, related_name="engagements"
+    )
+    cohort = models.CharField(max_length=100, blank=True)
+    after_training = models.BooleanField(
+        "Took the programme's training first", null=True, blank=True
     )
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.COACHING)
     title = models.CharField(max_length=200, blank=True)
@@ -92,7 +99,12 @@ class Engagement(VersionedModel):
             models.CheckConstraint(
                 condition=~models.Q(coach=models.F("coachee")), name="coach_is_not_coachee"
             ),
+            models.CheckConstraint(
+                condition=models.Q(kind="one_on_one") | models.Q(programme__isnull=False),
+                name="coaching_belongs_to_a_programme",
+            ),
         ]
+        indexes = [models.Index(fields=["programme", "status"])]
 
     def __str__(self) -> str:
         return self.display_title
@@ -151,6 +163,14 @@ class BehaviouralTarget(VersionedModel):
     )
     why_it_matters = models.TextField()
     success_indicators = models.TextField(help_text="How you and others will notice the change.")
+    area = models.CharField(
+        "Coaching area",
+        max_length=20,
+        choices=Area.choices,
+        blank=True,
+        help_text="What kind of change this is; programmes count their coaching themes by it "
+        "(never the target's words).",
+    )
     weight = models.PositiveSmallIntegerField(
         default=1, validators=[MinValueValidator(1), MaxValueValidator(5)]
     )
@@ -248,3 +268,67 @@ class SponsorSummary(VersionedModel):
 
     def __str__(self) -> str:
         return "Sponsor summary"
+
+
+class CoachHandover(BaseModel):
+    """One coach handing an engagement to another. The new coach reads the shared record
+    (sessions, actions, reviews, 360); the old coach's private notes stay the old coach's."""
+
+    engagement = models.ForeignKey(Engagement, on_delete=models.CASCADE, related_name="handovers")
+    from_coach = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    to_coach = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    reason = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return f"Handover from {self.from_coach} to {self.to_coach}"
+
+
+class SponsorChange(BaseModel):
+    """A new sponsor, proposed by the coach or programme admin and agreed by the coachee.
+    Until the coachee agrees, nothing changes; after, the new sponsor sees the targets only
+    once they are put to them."""
+
+    class State(models.TextChoices):
+        PROPOSED = "proposed", "Waiting for the coachee"
+        ACCEPTED = "accepted", "Agreed"
+        DECLINED = "declined", "Declined"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    engagement = models.ForeignKey(
+        Engagement, on_delete=models.CASCADE, related_name="sponsor_changes"
+    )
+    from_sponsor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    to_sponsor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    reason = models.CharField(max_length=300, blank=True)
+    state = models.CharField(max_length=20, choices=State.choices, default=State.PROPOSED)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["engagement"],
+                condition=models.Q(state="proposed"),
+                name="one_open_sponsor_change",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Sponsor change to {self.to_sponsor or 'no sponsor'}"

@@ -13,8 +13,9 @@ from tandem.accounts.models import Membership, Organisation, Programme, User
 from tandem.core.policy import Perm, admin_organisation_ids, engagement_require
 from tandem.core.services import locked, validated_save
 from tandem.core.versioning import bump_version
-from tandem.engagements import tasks
 from tandem.engagements.models import BehaviouralTarget, Engagement
+from tandem.notifications.kinds import Kind
+from tandem.notifications.services import notify
 
 MAX_TARGETS = 5
 COACHING_MIN_DAYS = 84  # 12 weeks: "3 months" with some slack for holidays
@@ -58,6 +59,10 @@ def engagement_validate(engagement: Engagement) -> None:
     programme = engagement.programme if engagement.programme_id else None
     if programme is not None and programme.organisation_id != engagement.organisation_id:
         errors["programme"] = "That programme belongs to another organisation."
+    if engagement.is_coaching and programme is None:
+        errors["programme"] = "Choose the programme this engagement belongs to."
+    if engagement.is_one_on_one and programme is not None:
+        errors["programme"] = "A manager's 1:1 series is the manager's own: it has no programme."
     if errors:
         raise ValidationError(errors)
 
@@ -325,14 +330,27 @@ def targets_submit(*, actor: User, engagement: Engagement) -> Engagement:
     engagement.targets_submitted_at = timezone.now()
     engagement.targets_submitted_by = actor
     engagement.save(update_fields=["targets_submitted_at", "targets_submitted_by", "updated_at"])
-    _tell(engagement, tasks.SUBMITTED)
+    notify(
+        kind=Kind.TARGETS_TO_SIGN_OFF,
+        key=f"targets:{engagement.pk}:{engagement.targets_submitted_at.isoformat()}",
+        recipient=engagement.sponsor,
+        engagement=engagement,
+    )
     return engagement
 
 
-def _tell(engagement: Engagement, event: str) -> None:
-    """Email the other side of the contract once the change is committed."""
-    engagement_id = str(engagement.pk)
-    transaction.on_commit(lambda: tasks.send_contract_email.enqueue(engagement_id, event))
+def _tell_coach_and_coachee(engagement: Engagement, event: str) -> None:
+    """The sponsor answered: coach and coachee hear of it (the note stays in the app)."""
+    sponsor = engagement.sponsor
+    stamp = timezone.now().isoformat()
+    for person in (engagement.coach, engagement.coachee):
+        notify(
+            kind=Kind.CONTRACT_ANSWERED,
+            key=f"contract:{engagement.pk}:{event}:{stamp}:{person.pk}",
+            recipient=person,
+            engagement=engagement,
+            params={"event": event, "sponsor": sponsor.full_name if sponsor else "The sponsor"},
+        )
 
 
 @transaction.atomic
@@ -379,7 +397,7 @@ def targets_sign_off(
         ]
     )
     if engagement.sponsor_id == actor.pk:
-        _tell(engagement, tasks.SIGNED_OFF)
+        _tell_coach_and_coachee(engagement, "signed_off")
     return engagement
 
 
@@ -407,7 +425,7 @@ def targets_request_changes(
             "updated_at",
         ]
     )
-    _tell(engagement, tasks.CHANGES_REQUESTED)
+    _tell_coach_and_coachee(engagement, "changes_requested")
     return engagement
 
 

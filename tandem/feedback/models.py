@@ -51,6 +51,8 @@ class FeedbackCycle(VersionedModel):
         help_text="The manager's invitation says their answers are shown as 'Manager'.",
     )
     closes_on = models.DateField()
+    # Raters who have not answered are reminded this many days before the deadline.
+    reminder_days = models.JSONField(default=list, blank=True)
     # Frozen when the cycle opens: later edits to the library or targets change nothing.
     questionnaire = models.JSONField(null=True, blank=True, editable=False)
     opened_at = models.DateTimeField(null=True, blank=True, editable=False)

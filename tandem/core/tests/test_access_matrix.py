@@ -40,6 +40,14 @@ EXPECTED: dict[str, tuple[str, str | None, dict[str, object]]] = {
     "password_reset_done": ("GET", None, EVERYONE),
     "password_reset_confirm": ("GET", None, EVERYONE),  # a bad link says so, for anyone
     "password_reset_complete": ("GET", None, EVERYONE),
+    # A person's own settings and notifications: nobody else's exist for them.
+    "account_settings": ("GET", None, SIGNED_IN),
+    "email_bounce_clear": ("POST", None, SIGNED_IN),
+    "notification_settings": ("GET", None, SIGNED_IN),
+    "inbox": ("GET", None, SIGNED_IN),
+    "inbox_mark_read": ("POST", None, SIGNED_IN),
+    # A signed link from an email; a made-up one is refused for everyone alike.
+    "unsubscribe": ("GET", None, {role: HIDDEN for role in ROLES}),
     # The organisation's people: its programme admins only; members 403, others 404.
     "people": ("GET", "organisation", allow("programme_admin")),
     "member_role": ("POST", "organisation", allow("programme_admin")),

@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from conftest import OrganisationFactory, UserFactory, member
+from conftest import OrganisationFactory, UserFactory, member, programme_of
 from tandem.accounts.models import Membership, Organisation, User
 from tandem.action_items import services as actions
 from tandem.coaching_sessions import services as sessions
@@ -34,6 +34,7 @@ def _engagement_for(coach: User, org, n: int) -> Engagement:
     start = timezone.localdate() - dt.timedelta(days=10)
     return Engagement.objects.create(
         organisation=org,
+        programme=programme_of(org),
         kind="coaching",
         coach=coach,
         coachee=coachee,
@@ -152,6 +153,7 @@ def test_home_separates_coming_up_from_sessions_nobody_recorded(engagement, coac
     missed = plan_session(engagement, hours_from_now=-24 * 10)
     paused = Engagement.objects.create(
         organisation=engagement.organisation,
+        programme=engagement.programme,
         kind=Engagement.Kind.COACHING,
         coach=coach,
         coachee=UserFactory.create(),

@@ -6,7 +6,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from conftest import UserFactory, member
+from conftest import UserFactory, member, programme_of
 from tandem.engagements.models import Engagement
 from tandem.profiles import services
 from tandem.profiles.models import PersonalityProfile
@@ -60,6 +60,7 @@ def _someone_takes_it(organisation, coach, n: int, coachee=None):
     start = timezone.localdate()
     e = Engagement.objects.create(
         organisation=organisation,
+        programme=programme_of(organisation),
         kind="coaching",
         coach=coach,
         coachee=coachee,

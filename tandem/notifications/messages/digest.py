@@ -1,0 +1,1 @@
+"""Messages: digest (see the package docstring)."""

@@ -1,0 +1,1 @@
+"""Messages: feedback (see the package docstring)."""

@@ -1,0 +1,1 @@
+"""Messages: people (see the package docstring)."""

@@ -1,0 +1,1 @@
+"""Messages: sessions (see the package docstring)."""

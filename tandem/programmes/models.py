@@ -1,0 +1,104 @@
+"""Programme operations: coach matching, and the per-engagement figures the programme
+dashboard adds up in SQL (kept as the engagement changes, never recomputed from raw rows per
+page view)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from tandem.accounts.models import Programme
+from tandem.core.models import BaseModel
+from tandem.engagements.models import Engagement
+
+
+class MatchProposal(BaseModel):
+    """Two or three coaches a programme admin proposes to a coachee, who picks one."""
+
+    class State(models.TextChoices):
+        OPEN = "open", "Waiting for the coachee"
+        CHOSEN = "chosen", "Coach chosen"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="proposals")
+    coachee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="coach_proposals"
+    )
+    coaches = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="+")
+    note = models.CharField(max_length=500, blank=True)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    state = models.CharField(max_length=20, choices=State.choices, default=State.OPEN)
+    chosen_coach = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    engagement = models.OneToOneField(
+        Engagement, on_delete=models.SET_NULL, null=True, blank=True, related_name="proposal"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "coachee"],
+                condition=models.Q(state="open"),
+                name="one_open_proposal_per_coachee",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Coaches proposed to {self.coachee}"
+
+
+class EngagementFigures(models.Model):
+    """What the programme dashboard counts for one engagement, refreshed when its sessions,
+    feedback, reviews or 360s change. Numbers only, never content."""
+
+    engagement = models.OneToOneField(
+        Engagement, on_delete=models.CASCADE, primary_key=True, related_name="figures"
+    )
+    sessions_held = models.PositiveIntegerField(default=0)
+    sessions_live = models.PositiveIntegerField(default=0)  # held + planned
+    sessions_with_action = models.PositiveIntegerField(default=0)
+    last_held_at = models.DateTimeField(null=True, blank=True)
+    feedback_count = models.PositiveIntegerField(default=0)
+    feedback_sum = models.PositiveIntegerField(default=0)
+    raters_asked = models.PositiveIntegerField(default=0)
+    raters_answered = models.PositiveIntegerField(default=0)
+    targets = models.PositiveIntegerField(default=0)
+    # Outcomes, once there are any: the close review's GAS T-score (coach and coachee mean),
+    # and the close 360's targets with a reliable change.
+    close_t_score = models.FloatField(null=True, blank=True)
+    close_reviewed_at = models.DateTimeField(null=True, blank=True)
+    targets_compared = models.PositiveIntegerField(default=0)
+    targets_reliable = models.PositiveIntegerField(default=0)
+    change_released_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Figures of {self.engagement_id}"
+
+
+class CompetencyChange(models.Model):
+    """One competency's mean score from the baseline to the closing 360 of one engagement."""
+
+    engagement = models.ForeignKey(
+        Engagement, on_delete=models.CASCADE, related_name="competency_changes"
+    )
+    competency = models.CharField(max_length=60)
+    before = models.FloatField()
+    after = models.FloatField()
+    released_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["engagement", "competency"], name="one_change_per_competency"
+            )
+        ]
+        indexes = [models.Index(fields=["competency", "released_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.competency}: {self.before:.1f} → {self.after:.1f}"
