@@ -21,5 +21,6 @@ urlpatterns = [
     path("", include("tandem.profiles.urls")),
     path("", include("tandem.transcripts.urls")),
     path("", include("tandem.notifications.urls")),
+    path("", include("tandem.programmes.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -160,6 +160,7 @@ def _url(name: str, obj_key: str | None, world) -> str:
             "invitation": world.invitation.pk,
             "comment": world.comment.pk,
             "analysis": world.analysis.pk,
+            "programme": world.engagement.programme_id,
         }[obj_key]
     if "slug" in converters:
         kwargs["slug"] = world.engagement.organisation.slug
