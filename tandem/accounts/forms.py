@@ -1,5 +1,6 @@
 from django import forms
 
+from tandem.accounts.areas import Area
 from tandem.accounts.models import Membership
 
 
@@ -33,3 +34,67 @@ class AccountForm(forms.Form):
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["time_zone"].choices = _zone_choices()  # type: ignore[attr-defined]
+
+
+class CoachProfileForm(forms.Form):
+    bio = forms.CharField(
+        label="About you as a coach",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="What coachees read before choosing you: your background, how you work, "
+        "who you work best with.",
+    )
+    areas = forms.MultipleChoiceField(
+        label="Areas you coach",
+        choices=Area.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    languages = forms.CharField(
+        label="Languages you coach in",
+        max_length=200,
+        help_text="Separated by commas, e.g. English, German.",
+    )
+    capacity = forms.IntegerField(
+        label="Engagements at most at one time",
+        min_value=0,
+        max_value=60,
+        help_text="Counted over every organisation you coach in. At capacity, you are not "
+        "proposed to new coachees.",
+    )
+
+    def clean_languages(self) -> list[str]:
+        raw = self.cleaned_data["languages"]
+        seen: dict[str, str] = {}
+        for part in raw.replace(";", ",").split(","):
+            name = " ".join(part.split())
+            if name:
+                seen.setdefault(name.casefold(), name[:1].upper() + name[1:])
+        if not seen:
+            raise forms.ValidationError("Name at least one language you coach in.")
+        if any(len(n) > 40 for n in seen.values()):
+            raise forms.ValidationError("Separate languages with commas.")
+        return list(seen.values())
+
+
+class PracticeForm(forms.Form):
+    practice_name = forms.CharField(
+        label="Your practice's name", max_length=200, help_text="As your clients know it."
+    )
+
+
+class SignUpForm(PracticeForm):
+    full_name = forms.CharField(label="Your name", max_length=150)
+    email = forms.EmailField()
+    password1 = forms.CharField(
+        label="Password", widget=forms.PasswordInput, help_text="At least 12 characters."
+    )
+    password2 = forms.CharField(label="The password again", widget=forms.PasswordInput)
+
+    field_order = ["full_name", "email", "password1", "password2", "practice_name"]
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean() or {}
+        if data.get("password1") and data.get("password1") != data.get("password2"):
+            self.add_error("password2", "The two passwords differ.")
+        return data

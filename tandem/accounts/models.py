@@ -218,3 +218,10 @@ class CoachProfile(BaseModel):
 
     def __str__(self) -> str:
         return f"Coach profile of {self.user}"
+
+    @property
+    def area_labels(self) -> list[str]:
+        from tandem.accounts.areas import Area
+
+        labels = dict(Area.choices)
+        return [str(labels[a]) for a in self.areas if a in labels]

@@ -10,8 +10,16 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+from django.utils.text import slugify
 
-from tandem.accounts.models import Membership, Organisation, User
+from tandem.accounts.models import (
+    CoachProfile,
+    Membership,
+    Organisation,
+    Programme,
+    ProgrammeMember,
+    User,
+)
 from tandem.core.policy import admin_organisation_ids
 
 
@@ -113,3 +121,89 @@ def account_update(*, actor: User, full_name: str, time_zone: str) -> User:
 def email_bounce_clear(*, actor: User) -> None:
     """The person says their address is right: emails are tried again."""
     User.objects.filter(pk=actor.pk).update(email_bounced_at=None)
+
+
+@transaction.atomic
+def coach_profile_save(
+    *, actor: User, bio: str, areas: list[str], languages: list[str], capacity: int
+) -> CoachProfile:
+    """A coach's own profile: what coachees read, what matching filters on."""
+    profile = CoachProfile.objects.select_for_update().filter(user=actor).first() or CoachProfile(
+        user=actor
+    )
+    profile.bio = bio.strip()
+    profile.areas = list(dict.fromkeys(areas))
+    profile.languages = languages
+    profile.capacity = capacity
+    profile.full_clean()
+    profile.save()
+    return profile
+
+
+PRACTICE_PROGRAMME = "Private clients"
+
+
+def _unique_slug(name: str) -> str:
+    base = slugify(name)[:40] or "practice"
+    slug, n = base, 1
+    while Organisation.objects.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+@transaction.atomic
+def practice_create(*, owner: User, name: str) -> Programme:
+    """An independent coach's own practice: an organisation where they are the admin and
+    the coach, with one programme for their private clients. Returns that programme."""
+    name = " ".join(name.split())
+    if not name:
+        raise ValidationError({"practice_name": "Name your practice, as clients know it."})
+    if Organisation.objects.filter(
+        is_practice=True, memberships__user=owner, name__iexact=name
+    ).exists():
+        raise ValidationError({"practice_name": f"You have a practice called {name} already."})
+    organisation = Organisation.objects.create(
+        name=name[:200], slug=_unique_slug(name), is_practice=True
+    )
+    Membership.objects.create(
+        user=owner, organisation=organisation, role=Membership.Role.PROGRAMME_ADMIN
+    )
+    programme = Programme.objects.create(
+        organisation=organisation,
+        name=PRACTICE_PROGRAMME,
+        description="Your own clients, under the same rules as any coaching programme.",
+        coaches_can_start=True,
+    )
+    ProgrammeMember.objects.create(
+        programme=programme, user=owner, role=ProgrammeMember.Role.COACH, added_by=owner
+    )
+    CoachProfile.objects.get_or_create(user=owner)
+    if hasattr(owner, "_tandem_admin_orgs"):
+        del owner._tandem_admin_orgs  # the cached roles are out of date now
+    return programme
+
+
+@transaction.atomic
+def coach_sign_up(*, full_name: str, email: str, password: str, practice_name: str) -> User:
+    """Open sign-up (a setting): a new independent coach and their practice, in one go."""
+    email = User.objects.normalize_email(email.strip()).lower()
+    if User.objects.filter(email=email).exists():
+        raise ValidationError(
+            {
+                "email": "There is an account with this address already: sign in, then open "
+                "your practice from the same page."
+            }
+        )
+    user = User(email=email, full_name=" ".join(full_name.split()))
+    from django.contrib.auth.password_validation import validate_password
+
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise ValidationError({"password1": exc.messages}) from exc
+    user.set_password(password)
+    user.full_clean(exclude=["password"])
+    user.save()
+    practice_create(owner=user, name=practice_name)
+    return user

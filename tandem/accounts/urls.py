@@ -6,6 +6,8 @@ from tandem.accounts import views
 urlpatterns = [
     path("settings/", views.account_settings, name="account_settings"),
     path("settings/email-ok/", views.email_bounce_clear, name="email_bounce_clear"),
+    path("settings/coach/", views.coach_profile, name="coach_profile"),
+    path("practice/new/", views.sign_up, name="sign_up"),
     path("org/<slug:slug>/people/", views.people, name="people"),
     path("org/<slug:slug>/people/<uuid:pk>/role/", views.member_role, name="member_role"),
     path("password/reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),

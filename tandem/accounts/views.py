@@ -1,13 +1,22 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from tandem.accounts import services
-from tandem.accounts.forms import AccountForm, AddPersonForm, RoleForm
+from tandem.accounts.forms import (
+    AccountForm,
+    AddPersonForm,
+    CoachProfileForm,
+    PracticeForm,
+    RoleForm,
+    SignUpForm,
+)
 from tandem.accounts.selectors import members_of, membership_get, organisation_get_for_admin
 from tandem.core.forms import run_service, run_service_or_flash
 from tandem.core.http import AuthedRequest
@@ -99,3 +108,88 @@ def email_bounce_clear(request: AuthedRequest) -> HttpResponse:
     services.email_bounce_clear(actor=request.user)
     messages.success(request, "Thanks. Tandem will email you again.")
     return redirect("account_settings")
+
+
+@login_required
+def coach_profile(request: AuthedRequest) -> HttpResponse:
+    """A coach's profile, as coachees read it when they choose a coach."""
+    profile = getattr(request.user, "coach_profile", None)
+    initial = (
+        {
+            "bio": profile.bio,
+            "areas": profile.areas,
+            "languages": ", ".join(profile.languages),
+            "capacity": profile.capacity,
+        }
+        if profile
+        else {"capacity": 6}
+    )
+    form = CoachProfileForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        saved = run_service(
+            form, lambda: services.coach_profile_save(actor=request.user, **form.cleaned_data)
+        )
+        if saved is not None:
+            messages.success(request, "Profile saved. Coachees read it when they choose a coach.")
+            return redirect("coach_profile")
+    return render(
+        request,
+        "accounts/coach_profile.html",
+        {"form": form, "profile": profile},
+        status=422 if form.errors else 200,
+    )
+
+
+def sign_up(request: HttpRequest) -> HttpResponse:
+    """An independent coach opens a practice: an account (if they have none) and an
+    organisation with one programme, where they are admin and coach. Off unless
+    OPEN_SIGNUP is on (development); in production an operator invites coaches."""
+    if not settings.OPEN_SIGNUP:
+        raise Http404("Sign-up is closed here: ask the people who run this Tandem to invite you.")
+    signed_in = request.user.is_authenticated
+    form_class = PracticeForm if signed_in else SignUpForm
+    form = form_class(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        done: object
+        if signed_in:
+            done = run_service(
+                form,
+                lambda: services.practice_create(
+                    owner=request.user,  # type: ignore[arg-type]
+                    name=data["practice_name"],
+                ),
+            )
+        else:
+            user = run_service(
+                form,
+                lambda: services.coach_sign_up(
+                    full_name=data["full_name"],
+                    email=data["email"],
+                    password=data["password1"],
+                    practice_name=data["practice_name"],
+                ),
+            )
+            done = user
+            if user is not None:
+                login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        if done is not None:
+            programme = (
+                request.user.memberships.filter(  # type: ignore[union-attr]
+                    organisation__is_practice=True
+                )
+                .order_by("-created_at")[0]
+                .organisation.programmes.get()
+            )
+            messages.success(
+                request,
+                "Your practice is open. Fill in your coach profile, then invite your first "
+                "client: Start an engagement.",
+            )
+            return redirect("programme_detail", pk=programme.pk)
+    return render(
+        request,
+        "accounts/sign_up.html",
+        {"form": form, "signed_in": signed_in},
+        status=422 if form.errors else 200,
+    )

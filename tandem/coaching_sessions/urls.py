@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tandem.coaching_sessions import views
+from tandem.coaching_sessions import feedback_views, views
 
 urlpatterns = [
     path("engagements/<uuid:pk>/sessions/plan/", views.sessions_plan, name="sessions_plan"),
@@ -17,6 +17,7 @@ urlpatterns = [
     path("sessions/<uuid:pk>/close/", views.session_close, name="session_close"),
     path("sessions/<uuid:pk>/summary/", views.session_summary, name="session_summary"),
     path("sessions/<uuid:pk>/private-note/", views.private_note, name="private_note"),
+    path("sessions/<uuid:pk>/feedback/", feedback_views.session_feedback, name="session_feedback"),
     path("topics/<uuid:pk>/remove/", views.topic_remove, name="topic_remove"),
     path("topics/<uuid:pk>/grow/", views.topic_grow, name="topic_grow"),
     path("topics/<uuid:pk>/options/", views.option_add, name="option_add"),

@@ -20,6 +20,7 @@ from tandem.action_items import services as action_services
 from tandem.action_items.forms import ActionForm, CheckInForm
 from tandem.action_items.selectors import accountability_for, action_get_for, session_actions
 from tandem.coaching_sessions import services
+from tandem.coaching_sessions.feedback import feedback_of, may_give_feedback
 from tandem.coaching_sessions.forms import (
     CloseForm,
     CommitForm,
@@ -156,6 +157,8 @@ def _session_context(
         and session.scheduled_at <= timezone.now() + dt.timedelta(hours=12),
         # Said before the coach presses "Close", not after.
         "accountability_open": sum(1 for item in items if item.checkin is None),
+        "feedback": feedback_of(user=request.user, session=session),
+        "may_rate": may_give_feedback(request.user, session),
     }
 
 

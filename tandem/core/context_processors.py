@@ -4,7 +4,10 @@ from django.utils.functional import SimpleLazyObject
 
 
 def site(request: HttpRequest) -> dict[str, object]:
-    context: dict[str, object] = {"SITE_NAME": settings.SITE_NAME}
+    context: dict[str, object] = {
+        "SITE_NAME": settings.SITE_NAME,
+        "OPEN_SIGNUP": settings.OPEN_SIGNUP,
+    }
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
         from tandem.notifications.selectors import unread_count

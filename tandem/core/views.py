@@ -19,6 +19,8 @@ from tandem.engagements.selectors import (
     organisations_administered_by,
     organisations_of,
 )
+from tandem.programmes.matching import proposals_open_for
+from tandem.programmes.selectors import programmes_startable_by
 
 ROLE_LABELS = {
     Role.COACH: "Coach",
@@ -65,6 +67,8 @@ def home(request: AuthedRequest) -> HttpResponse:
             "upcoming": sessions_planned_in(mine, overdue=False),
             "to_record": sessions_planned_in(coaching, overdue=True),
             "my_actions": my_actions,
+            "proposals": proposals_open_for(user=request.user),
+            "startable": programmes_startable_by(user=request.user),
         },
     )
 

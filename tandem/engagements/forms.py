@@ -51,7 +51,6 @@ class EngagementEditForm(forms.ModelForm[Engagement]):
         fields = [
             "title",
             "programme",
-            "sponsor",
             "start_date",
             "end_date",
             "cadence_days",
@@ -63,13 +62,13 @@ class EngagementEditForm(forms.ModelForm[Engagement]):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         org = self.instance.organisation
-        self.fields["sponsor"].queryset = User.objects.filter(  # type: ignore[attr-defined]
-            memberships__organisation=org
+        self.fields["programme"].queryset = org.programmes.filter(  # type: ignore[attr-defined]
+            archived_at__isnull=True
         )
-        self.fields["programme"].queryset = org.programmes.all()  # type: ignore[attr-defined]
+        self.fields["programme"].required = True
+        self.fields["programme"].empty_label = None  # type: ignore[attr-defined]
         self.fields["version"].initial = self.instance.version
-        if self.instance.is_one_on_one:  # a manager's series: no sponsor, no HR programme
-            del self.fields["sponsor"]
+        if self.instance.is_one_on_one:  # a manager's series: no HR programme
             del self.fields["programme"]
 
     def _post_clean(self) -> None:

@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from tandem.accounts.models import Membership, Organisation, Programme, User
+from tandem.accounts.models import Membership, Organisation, Programme, ProgrammeMember, User
 from tandem.core.policy import Perm, admin_organisation_ids, engagement_require
 from tandem.core.services import locked, validated_save
 from tandem.core.versioning import bump_version
@@ -98,9 +98,25 @@ def _coaching_rules(engagement: Engagement) -> dict[str, str]:
 def _member_or_error(user: User | None, organisation: Organisation, field: str) -> None:
     if (
         user is not None
-        and not Membership.objects.filter(user=user, organisation=organisation).exists()
+        and not Membership.objects.filter(
+            user=user, organisation=organisation, is_active=True
+        ).exists()
     ):
-        raise ValidationError({field: f"{user} is not a member of {organisation}."})
+        raise ValidationError({field: f"{user} is not an active member of {organisation}."})
+
+
+def may_start_in(actor: User, programme: Programme) -> bool:
+    """A programme admin may start engagements in it; so may a coach of its pool, for
+    themselves, when the programme allows coaches to."""
+    if programme.organisation_id in admin_organisation_ids(actor):
+        return True
+    return (
+        programme.coaches_can_start
+        and programme.archived_at is None
+        and ProgrammeMember.objects.filter(
+            programme=programme, user=actor, role=ProgrammeMember.Role.COACH
+        ).exists()
+    )
 
 
 @transaction.atomic
@@ -120,20 +136,78 @@ def engagement_create(
     session_minutes: int = 60,
     planned_sessions: int = 8,
 ) -> Engagement:
-    """Start an engagement in draft.
+    """Start an engagement: a coaching engagement in draft, a 1:1 series running at once.
 
-    Programme admins create any engagement in their organisation; a member may open a 1:1
+    Programme admins create any engagement in their organisation; a coach of a programme's
+    pool may start one they coach, where the programme allows it; a member may open a 1:1
     series in which they are the coach (a manager with a report).
     """
     is_admin = organisation.pk in admin_organisation_ids(actor)
     manager_self_serve = kind == Engagement.Kind.ONE_ON_ONE and coach.pk == actor.pk
-    if not is_admin and not manager_self_serve:
+    coach_self_start = (
+        kind == Engagement.Kind.COACHING
+        and programme is not None
+        and coach.pk == actor.pk
+        and may_start_in(actor, programme)
+    )
+    if not (is_admin or manager_self_serve or coach_self_start):
         raise PermissionDenied(
-            "Only a programme admin can start a coaching engagement; "
-            "a manager can start a 1:1 series with themselves as coach."
+            "Only a programme admin can start a coaching engagement here (or a coach of a "
+            "programme that lets its coaches start their own); a manager can start a 1:1 "
+            "series with themselves as the manager."
         )
+    place = (
+        ProgrammeMember.objects.filter(
+            programme=programme, user=coachee, role=ProgrammeMember.Role.COACHEE
+        ).first()
+        if programme is not None
+        else None
+    )
+    return engagement_build(
+        cohort=place.cohort if place else "",
+        after_training=place.took_training if place else None,
+        organisation=organisation,
+        kind=kind,
+        coach=coach,
+        coachee=coachee,
+        start_date=start_date,
+        end_date=end_date,
+        sponsor=sponsor,
+        programme=programme,
+        title=title,
+        cadence_days=cadence_days,
+        session_minutes=session_minutes,
+        planned_sessions=planned_sessions,
+        started_by=actor,
+    )
+
+
+def engagement_build(
+    *,
+    organisation: Organisation,
+    kind: str,
+    coach: User,
+    coachee: User,
+    start_date: dt.date,
+    end_date: dt.date | None,
+    sponsor: User | None,
+    programme: Programme | None,
+    title: str,
+    cadence_days: int,
+    session_minutes: int,
+    planned_sessions: int,
+    started_by: User,
+    cohort: str = "",
+    after_training: bool | None = None,
+) -> Engagement:
+    """Validate and save a new engagement, and tell the people in it. The caller has
+    checked that ``started_by`` may (an admin, a pool coach, a coachee choosing a coach)."""
     for user, field in ((coach, "coach"), (coachee, "coachee"), (sponsor, "sponsor")):
         _member_or_error(user, organisation, field)
+    if programme is not None and programme.archived_at is not None:
+        raise ValidationError(
+            {"programme": f"{programme} is archived: it takes no new engagements."}
+        )
     engagement = Engagement(
         organisation=organisation,
         programme=programme,
@@ -150,17 +224,51 @@ def engagement_create(
         # A 1:1 series has no contract to agree: it runs from the start. A coaching engagement
         # starts in draft, for the programme admin to set up.
         status=Status.ACTIVE if kind == Engagement.Kind.ONE_ON_ONE else Status.DRAFT,
+        cohort=cohort,
+        after_training=after_training,
     )
     engagement.full_clean(validate_constraints=False)
     engagement_validate(engagement)
+    if end_date is not None and end_date < timezone.localdate():
+        raise ValidationError(
+            {
+                "end_date": "This engagement would be over before today. Tandem runs coaching "
+                "still to come: choose dates from today on."
+            }
+        )
     engagement.save()
+    if programme is not None:  # the programme's people pages list everyone in it
+        _join_programme(programme, coach, ProgrammeMember.Role.COACH, started_by)
+        _join_programme(programme, coachee, ProgrammeMember.Role.COACHEE, started_by, sponsor)
+        if sponsor is not None:
+            _join_programme(programme, sponsor, ProgrammeMember.Role.SPONSOR, started_by)
+    for person in {coach, coachee} - {started_by}:
+        notify(
+            kind=Kind.PEOPLE_CHANGED,
+            key=f"started:{engagement.pk}:{person.pk}",
+            recipient=person,
+            engagement=engagement,
+            params={"event": "started"},
+        )
     return engagement
+
+
+# The sponsor changes only through a proposal the coachee agrees to (engagements/people.py);
+# the coach only through a handover.
+def _join_programme(
+    programme: Programme, user: User, role: str, by: User, sponsor: User | None = None
+) -> None:
+    member, created = ProgrammeMember.objects.get_or_create(
+        programme=programme, user=user, role=role, defaults={"added_by": by, "sponsor": sponsor}
+    )
+    if not created and sponsor is not None and member.sponsor_id is None:
+        member.sponsor = sponsor
+        member.save(update_fields=["sponsor", "updated_at"])
 
 
 EDITABLE_FIELDS = (
     "title",
     "programme",
-    "sponsor",
     "start_date",
     "end_date",
     "cadence_days",
@@ -179,18 +287,11 @@ def engagement_update(
         raise ValueError(f"Not editable here: {', '.join(sorted(unknown))}")
     engagement = locked(engagement)
     bump_version(engagement, expected=expected_version)
-    sponsor_before = engagement.sponsor_id
     for name, value in changes.items():
         setattr(engagement, name, value)
-    if "sponsor" in changes:
-        _member_or_error(changes["sponsor"], engagement.organisation, "sponsor")
     engagement.full_clean(validate_constraints=False)
     engagement_validate(engagement)
     _sessions_within_dates(engagement)
-    if engagement.sponsor_id != sponsor_before and engagement.targets_awaiting_sign_off:
-        # Put to someone who is no longer the sponsor: back with coach and coachee to resubmit.
-        engagement.targets_submitted_at = None
-        engagement.targets_submitted_by = None
     engagement.save()
     return engagement
 
@@ -288,7 +389,18 @@ def target_create(*, actor: User, engagement: Engagement, **fields: Any) -> Beha
             "Merge or drop one first."
         )
     target = BehaviouralTarget(engagement=engagement, position=count, **fields)
-    return validated_save(target)
+    validated_save(target)
+    _move_on(engagement, Status.DRAFT, to=Status.CONTRACTING)  # agreeing the contract began
+    return target
+
+
+def _move_on(engagement: Engagement, *before: str, to: str) -> None:
+    """The status follows the work: it moves on by itself when a step is done, from the
+    states named (never back, never out of a pause)."""
+    if engagement.status in before:
+        engagement.status = to
+        engagement.version += 1
+        engagement.save(update_fields=["status", "version", "updated_at"])
 
 
 @transaction.atomic
@@ -398,6 +510,7 @@ def targets_sign_off(
     )
     if engagement.sponsor_id == actor.pk:
         _tell_coach_and_coachee(engagement, "signed_off")
+    _move_on(engagement, Status.DRAFT, Status.CONTRACTING, to=Status.ACTIVE)  # contract agreed
     return engagement
 
 

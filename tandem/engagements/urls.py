@@ -1,12 +1,24 @@
 from django.urls import path
 
-from tandem.engagements import review_views, views
+from tandem.engagements import people_views, review_views, views
 
 urlpatterns = [
     path("engagements/new/", views.engagement_new, name="engagement_new"),
     path("engagements/<uuid:pk>/", views.engagement_detail, name="engagement_detail"),
     path("engagements/<uuid:pk>/edit/", views.engagement_edit, name="engagement_edit"),
     path("engagements/<uuid:pk>/status/", views.engagement_status, name="engagement_status"),
+    path("engagements/<uuid:pk>/coach/", people_views.replace_coach, name="replace_coach"),
+    path("engagements/<uuid:pk>/sponsor/", people_views.sponsor_change, name="sponsor_change"),
+    path(
+        "engagements/<uuid:pk>/sponsor/decide/",
+        people_views.sponsor_change_decide,
+        name="sponsor_change_decide",
+    ),
+    path(
+        "engagements/<uuid:pk>/sponsor/withdraw/",
+        people_views.sponsor_change_withdraw,
+        name="sponsor_change_withdraw",
+    ),
     path("engagements/<uuid:pk>/targets/new/", views.target_new, name="target_new"),
     path(
         "engagements/<uuid:pk>/targets/sign-off/",

@@ -17,7 +17,7 @@ from tandem.accounts.models import User
 from tandem.coaching_sessions.selectors import current_session, engagement_progress, sessions_for
 from tandem.core.forms import run_service, run_service_or_flash
 from tandem.core.http import AuthedRequest
-from tandem.core.policy import Perm, engagement_can
+from tandem.core.policy import Perm, admin_organisation_ids, engagement_can
 from tandem.core.svg import line_chart
 from tandem.engagements import services
 from tandem.engagements.forms import (
@@ -71,7 +71,12 @@ def engagement_new(request: AuthedRequest) -> HttpResponse:
         )
         if engagement is not None:
             created = "1:1 series" if engagement.is_one_on_one else "Engagement"
-            messages.success(request, f"{created} created. Next: plan its sessions.")
+            who = (
+                "plan its sessions"
+                if engagement.coach_id == request.user.pk
+                else f"{engagement.coach.get_short_name()} plans its sessions"
+            )
+            messages.success(request, f"{created} created. Next: {who}.")
             return redirect("engagement_detail", pk=engagement.pk)
     return render(
         request,
@@ -127,8 +132,20 @@ def engagement_detail(request: AuthedRequest, pk: str) -> HttpResponse:
             "cycles": cycles_for(user=request.user, engagement=engagement)
             if perms["view_360_progress"]
             else [],
+            **_people_context(request, engagement),
         },
     )
+
+
+def _people_context(request: AuthedRequest, engagement: Engagement) -> dict[str, Any]:
+    """Who is in it and how that changed: handovers, a sponsor change waiting."""
+    return {
+        "is_org_admin": engagement.organisation_id in admin_organisation_ids(request.user),
+        "handovers": engagement.handovers.select_related("from_coach", "to_coach"),
+        "sponsor_change": engagement.sponsor_changes.filter(state="proposed")
+        .select_related("to_sponsor", "proposed_by")
+        .first(),
+    }
 
 
 @login_required

@@ -34,3 +34,44 @@ def programmes_run_by(*, user: User) -> QuerySet[Programme]:
     return Programme.objects.filter(
         organisation_id__in=admin_organisation_ids(user)
     ).select_related("organisation")
+
+
+def programme_get_for_starting(*, user: User, pk: UUID | str) -> Programme:
+    """For starting an engagement: its admins, and coaches of its pool where it lets them."""
+    from tandem.engagements.services import may_start_in
+
+    programme = (
+        Programme.objects.filter(pk=pk, organisation__memberships__user=user)
+        .select_related("organisation")
+        .first()
+    )
+    if programme is None:
+        raise Http404("No such programme.")
+    if not may_start_in(user, programme):
+        raise PermissionDenied(
+            "Only the programme admins start engagements in this programme"
+            + (
+                "."
+                if programme.coaches_can_start
+                else ", and it does not let its coaches start their own."
+            )
+        )
+    return programme
+
+
+def programmes_startable_by(*, user: User) -> QuerySet[Programme]:
+    """Programmes where the person, as a coach of the pool, may start their own engagements
+    (admins start them from the programme page)."""
+    return (
+        Programme.objects.filter(
+            coaches_can_start=True,
+            archived_at__isnull=True,
+            members__user=user,
+            members__role="coach",
+            organisation__memberships__user=user,
+            organisation__memberships__is_active=True,
+        )
+        .exclude(organisation_id__in=admin_organisation_ids(user))
+        .select_related("organisation")
+        .distinct()
+    )

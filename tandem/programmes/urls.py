@@ -1,5 +1,22 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from tandem.programmes import views
 
 # Programme pages: overview and matching (views.py), people and import (people_views.py),
 # engagements list and dashboard (dashboard_views.py).
-urlpatterns: list = []
+urlpatterns = [
+    path("programmes/", views.programme_list, name="programme_list"),
+    path("programmes/new/", views.programme_new, name="programme_new"),
+    path("programmes/<uuid:pk>/", views.programme_detail, name="programme_detail"),
+    path("programmes/<uuid:pk>/edit/", views.programme_edit, name="programme_edit"),
+    path("programmes/<uuid:pk>/archive/", views.programme_archive, name="programme_archive"),
+    path("programmes/<uuid:pk>/start/", views.programme_start, name="programme_start"),
+    path(
+        "programmes/<uuid:pk>/match/<uuid:member_pk>/",
+        views.programme_match,
+        name="programme_match",
+    ),
+    path("proposals/<uuid:pk>/", views.proposal_detail, name="proposal_detail"),
+    path("proposals/<uuid:pk>/choose/", views.proposal_choose, name="proposal_choose"),
+    path("proposals/<uuid:pk>/withdraw/", views.proposal_withdraw, name="proposal_withdraw"),
+]

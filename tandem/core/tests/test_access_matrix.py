@@ -48,6 +48,45 @@ EXPECTED: dict[str, tuple[str, str | None, dict[str, object]]] = {
     "inbox_mark_read": ("POST", None, SIGNED_IN),
     # A signed link from an email; a made-up one is refused for everyone alike.
     "unsubscribe": ("GET", None, {role: HIDDEN for role in ROLES}),
+    "coach_profile": ("GET", None, SIGNED_IN),
+    # Open sign-up for independent coaches is off unless OPEN_SIGNUP (tests run without).
+    "sign_up": ("GET", None, {role: HIDDEN for role in ROLES}),
+    # Programmes: the list is anyone's own (empty if they run none); setting one up needs an
+    # organisation to run (the outsider runs their own); each programme is its admins'.
+    "programme_list": ("GET", None, SIGNED_IN),
+    "programme_new": (
+        "GET",
+        None,
+        {**allow("programme_admin"), "outsider": OK},
+    ),
+    "programme_detail": ("GET", "programme", allow("programme_admin")),
+    "programme_edit": ("GET", "programme", allow("programme_admin")),
+    "programme_archive": ("POST", "programme", allow("programme_admin")),
+    # This world's programme does not let its coaches start engagements.
+    "programme_start": ("GET", "programme", allow("programme_admin")),
+    "programme_match": ("GET", "programme", allow("programme_admin")),
+    # A coach proposal is the coachee's to answer and its admins' to manage; to anyone
+    # else it does not exist.
+    "proposal_detail": (
+        "GET",
+        "proposal",
+        allow("coachee", "programme_admin", hidden=("coach", "sponsor")),
+    ),
+    "proposal_choose": (
+        "POST",
+        "proposal",
+        allow("coachee", "programme_admin", hidden=("coach", "sponsor")),
+    ),
+    "proposal_withdraw": (
+        "POST",
+        "proposal",
+        allow("programme_admin", hidden=("coach", "sponsor")),
+    ),
+    "replace_coach": ("GET", "engagement", allow("programme_admin")),
+    "sponsor_change": ("GET", "engagement", allow("coach", "programme_admin")),
+    "sponsor_change_decide": ("POST", "engagement", allow("coachee")),
+    "sponsor_change_withdraw": ("POST", "engagement", allow("coach", "programme_admin")),
+    "session_feedback": ("POST", "session", allow("coachee")),
     # The organisation's people: its programme admins only; members 403, others 404.
     "people": ("GET", "organisation", allow("programme_admin")),
     "member_role": ("POST", "organisation", allow("programme_admin")),
@@ -142,6 +181,25 @@ def test_every_route_has_an_expected_outcome():
     assert set(EXPECTED) - routes == set(), "These expectations name routes that are gone"
 
 
+def _coachee_place(world):
+    from tandem.accounts.models import ProgrammeMember
+
+    e = world.engagement
+    return ProgrammeMember.objects.get_or_create(
+        programme_id=e.programme_id, user=e.coachee, role="coachee"
+    )[0]
+
+
+def _proposal(world):
+    """Coaches proposed to the world's coachee (as if choosing a second coach)."""
+    from tandem.programmes.models import MatchProposal
+
+    e = world.engagement
+    proposal = MatchProposal.objects.create(programme_id=e.programme_id, coachee=e.coachee)
+    proposal.coaches.set([e.coach])
+    return proposal
+
+
 def _url(name: str, obj_key: str | None, world) -> str:
     pattern = named_routes()[name]
     converters = pattern.pattern.converters
@@ -161,6 +219,7 @@ def _url(name: str, obj_key: str | None, world) -> str:
             "comment": world.comment.pk,
             "analysis": world.analysis.pk,
             "programme": world.engagement.programme_id,
+            "proposal": _proposal(world).pk,
         }[obj_key]
     if "slug" in converters:
         kwargs["slug"] = world.engagement.organisation.slug
@@ -172,6 +231,8 @@ def _url(name: str, obj_key: str | None, world) -> str:
         kwargs["token"] = "not-a-real-token"
     if "kind" in converters:
         kwargs["kind"] = "midpoint"
+    if "member_pk" in converters:
+        kwargs["member_pk"] = _coachee_place(world).pk
     if "action_pk" in converters:
         kwargs["action_pk"] = world.previous_action.pk
     return reverse(name, kwargs=kwargs)

@@ -90,7 +90,7 @@ def test_coach_and_coachee_must_differ_and_sponsor_is_neither(
 
 def test_people_must_belong_to_the_organisation(programme_admin, organisation, coach):
     stranger = UserFactory.create()
-    with pytest.raises(ValidationError, match="not a member"):
+    with pytest.raises(ValidationError, match="not an active member"):
         _create(programme_admin, organisation, coach, stranger)
 
 
@@ -428,13 +428,15 @@ def test_a_managers_series_is_run_by_the_manager_not_hr(
 def test_a_new_sponsor_while_targets_wait_sends_them_back_to_coach_and_coachee(
     engagement, coach, coachee
 ):
+    from tandem.engagements import people
+
     services.target_create(actor=coach, engagement=engagement, **TARGET)
     services.targets_submit(actor=coachee, engagement=engagement)
     engagement.refresh_from_db()
-    services.engagement_update(
-        actor=coach, engagement=engagement, expected_version=None, sponsor=None
-    )
+    people.sponsor_change_propose(actor=coach, engagement=engagement, new_sponsor=None)
+    people.sponsor_change_decide(actor=coachee, engagement=engagement, accept=True)
     engagement.refresh_from_db()
+    assert engagement.sponsor is None
     assert not engagement.targets_awaiting_sign_off
     assert engagement_can(coachee, Perm.EDIT_TARGETS, engagement)
 

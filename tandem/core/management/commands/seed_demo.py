@@ -76,6 +76,18 @@ def _signed_off_on(e: Engagement, day: dt.date) -> None:
     )
 
 
+def _engagement_that_ran(*, start_date: dt.date, end_date: dt.date, **fields: Any) -> Engagement:
+    """An engagement of the past: created as one starting today (nobody can create one that
+    is over already), then moved to the dates it ran."""
+    today = timezone.localdate()
+    e = engagements.engagement_create(
+        start_date=today, end_date=today + (end_date - start_date), **fields
+    )
+    Engagement.objects.filter(pk=e.pk).update(start_date=start_date, end_date=end_date)
+    e.refresh_from_db()
+    return e
+
+
 def _backdate(obj: Any, when: dt.datetime) -> None:
     """History has to look old: created_at is auto-set, so move it afterwards."""
     type(obj).objects.filter(pk=obj.pk).update(created_at=when, updated_at=when)
@@ -204,7 +216,7 @@ class Command(BaseCommand):
         engagements.targets_submit(actor=e.coachee, engagement=e)
         engagements.targets_sign_off(actor=p["sponsor"], engagement=e)
         _signed_off_on(e, start + dt.timedelta(days=20))  # once the baseline 360 was read
-        engagements.engagement_set_status(actor=p["admin"], engagement=e, status="active")
+        e.refresh_from_db()  # signed off: it moved to active by itself
 
         first = _at(start, 10)
         planned = sessions.sessions_plan(actor=p["coach"], engagement=e, first_at=first, count=5)
@@ -577,7 +589,7 @@ class Command(BaseCommand):
     def _completed(self, org: Organisation, programme: Programme, p: dict[str, User]) -> None:
         start = _weekday(timezone.localdate() - dt.timedelta(days=200))
         end = start + dt.timedelta(days=120)
-        e = engagements.engagement_create(
+        e = _engagement_that_ran(
             actor=p["admin"],
             organisation=org,
             programme=programme,

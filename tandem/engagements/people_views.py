@@ -1,0 +1,152 @@
+"""Pages to change who is in an engagement: hand it to another coach, change its sponsor."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from tandem.accounts.models import User
+from tandem.core.forms import run_service, run_service_or_flash
+from tandem.core.http import AuthedRequest
+from tandem.core.policy import Perm, admin_organisation_ids
+from tandem.engagements import people
+from tandem.engagements.selectors import engagement_get_for
+
+
+def _people_of(engagement: object) -> object:
+    return User.objects.filter(
+        is_active=True,
+        memberships__organisation=engagement.organisation,  # type: ignore[attr-defined]
+        memberships__is_active=True,
+    ).order_by("full_name")
+
+
+class ReplaceCoachForm(forms.Form):
+    new_coach = forms.ModelChoiceField(
+        label="New coach",
+        queryset=User.objects.none(),
+        error_messages={"required": "Choose the coach who takes over."},
+    )
+    reason = forms.CharField(
+        max_length=300,
+        required=False,
+        help_text="Recorded with the handover, and seen by the programme admins (optional).",
+    )
+
+
+class SponsorForm(forms.Form):
+    new_sponsor = forms.ModelChoiceField(
+        label="New sponsor",
+        queryset=User.objects.none(),
+        required=False,
+        empty_label="No sponsor",
+        help_text="The coachee's supervisor. The coachee agrees before anything changes.",
+    )
+    reason = forms.CharField(max_length=300, required=False, help_text="Why (optional).")
+
+
+def _to_people(engagement_pk: object) -> HttpResponse:
+    return redirect(reverse("engagement_detail", args=[engagement_pk]) + "#people")
+
+
+@login_required
+def replace_coach(request: AuthedRequest, pk: str) -> HttpResponse:
+    engagement = engagement_get_for(user=request.user, pk=pk)
+    if engagement.organisation_id not in admin_organisation_ids(request.user):
+        raise PermissionDenied("The programme admin hands an engagement to another coach.")
+    form = ReplaceCoachForm(request.POST or None)
+    form.fields["new_coach"].queryset = _people_of(engagement).exclude(  # type: ignore[attr-defined]
+        pk__in=[engagement.coach_id, engagement.coachee_id, engagement.sponsor_id or 0]
+    )
+    if request.method == "POST" and form.is_valid():
+        done = run_service(
+            form,
+            lambda: people.engagement_replace_coach(
+                actor=request.user, engagement=engagement, **form.cleaned_data
+            ),
+        )
+        if done is not None:
+            messages.success(
+                request,
+                f"{done.to_coach} now coaches {engagement.coachee}. Coachee, sponsor and both "
+                "coaches were told; the old coach's private notes stay theirs.",
+            )
+            return _to_people(engagement.pk)
+    return render(
+        request,
+        "engagements/replace_coach.html",
+        {
+            "engagement": engagement,
+            "form": form,
+            "load": people.coach_load(engagement.coach),
+        },
+        status=422 if form.errors else 200,
+    )
+
+
+@login_required
+def sponsor_change(request: AuthedRequest, pk: str) -> HttpResponse:
+    engagement = engagement_get_for(user=request.user, pk=pk, perm=Perm.MANAGE_ENGAGEMENT)
+    form = SponsorForm(request.POST or None)
+    form.fields["new_sponsor"].queryset = _people_of(engagement).exclude(  # type: ignore[attr-defined]
+        pk__in=[engagement.coach_id, engagement.coachee_id]
+    )
+    if request.method == "POST" and form.is_valid():
+        done = run_service(
+            form,
+            lambda: people.sponsor_change_propose(
+                actor=request.user, engagement=engagement, **form.cleaned_data
+            ),
+        )
+        if done is not None:
+            messages.success(
+                request,
+                f"Proposed. {engagement.coachee.get_short_name()} was asked to agree; nothing "
+                "changes until they do.",
+            )
+            return _to_people(engagement.pk)
+    return render(
+        request,
+        "engagements/sponsor_change.html",
+        {"engagement": engagement, "form": form},
+        status=422 if form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def sponsor_change_decide(request: AuthedRequest, pk: str) -> HttpResponse:
+    engagement = engagement_get_for(user=request.user, pk=pk)
+    accept = request.POST.get("accept") == "1"
+    change = run_service_or_flash(
+        request,
+        lambda: people.sponsor_change_decide(
+            actor=request.user, engagement=engagement, accept=accept
+        ),
+    )
+    if change is not None:
+        new = change.to_sponsor or "no sponsor"
+        messages.success(
+            request,
+            f"Agreed: {new} is your sponsor now. You and your coach put the targets to them."
+            if accept
+            else "Declined: your sponsor stays as it was. Your coach was told.",
+        )
+    return _to_people(engagement.pk)
+
+
+@login_required
+@require_POST
+def sponsor_change_withdraw(request: AuthedRequest, pk: str) -> HttpResponse:
+    engagement = engagement_get_for(user=request.user, pk=pk, perm=Perm.MANAGE_ENGAGEMENT)
+    if run_service_or_flash(
+        request, lambda: people.sponsor_change_withdraw(actor=request.user, engagement=engagement)
+    ):
+        messages.success(request, "The proposed change of sponsor was withdrawn.")
+    return _to_people(engagement.pk)

@@ -1,0 +1,130 @@
+"""Writes for programmes: set one up, change it, archive it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from tandem.accounts.models import Organisation, Programme, User
+from tandem.core.policy import admin_organisation_ids
+from tandem.core.services import locked
+
+PROGRAMME_FIELDS = (
+    "name",
+    "description",
+    "start_date",
+    "end_date",
+    "training",
+    "default_planned_sessions",
+    "default_cadence_days",
+    "default_session_minutes",
+    "default_length_days",
+    "coaches_can_start",
+)
+
+
+def _require_admin(actor: User, organisation: Organisation) -> None:
+    if organisation.pk not in admin_organisation_ids(actor):
+        raise PermissionDenied(f"Only the programme admins of {organisation} run its programmes.")
+
+
+def programme_validate(programme: Programme) -> None:
+    errors: dict[str, str] = {}
+    if programme.start_date and programme.end_date and programme.end_date < programme.start_date:
+        errors["end_date"] = "The programme must end after it starts."
+    shape = (programme.default_planned_sessions - 1) * programme.default_cadence_days
+    if not errors and shape > programme.default_length_days:
+        errors["default_planned_sessions"] = (
+            f"{programme.default_planned_sessions} sessions every "
+            f"{programme.default_cadence_days} days need {shape} days, but engagements run "
+            f"{programme.default_length_days}. Plan fewer sessions, a shorter cadence, or a "
+            "longer engagement."
+        )
+    clash = Programme.objects.filter(
+        organisation_id=programme.organisation_id, name__iexact=programme.name.strip()
+    ).exclude(pk=programme.pk)
+    if clash.exists():
+        errors["name"] = f"{programme.organisation} already has a programme called that."
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def programme_create(*, actor: User, organisation: Organisation, **fields: Any) -> Programme:
+    _require_admin(actor, organisation)
+    unknown = set(fields) - set(PROGRAMME_FIELDS)
+    if unknown:
+        raise ValueError(f"Not programme fields: {', '.join(sorted(unknown))}")
+    programme = Programme(organisation=organisation, **fields)
+    programme.name = programme.name.strip()
+    programme.full_clean()
+    programme_validate(programme)
+    programme.save()
+    return programme
+
+
+@transaction.atomic
+def programme_update(*, actor: User, programme: Programme, **fields: Any) -> Programme:
+    programme = locked(programme)
+    _require_admin(actor, programme.organisation)
+    for name, value in fields.items():
+        if name not in PROGRAMME_FIELDS:
+            raise ValueError(f"Not a programme field: {name}")
+        setattr(programme, name, value)
+    programme.name = programme.name.strip()
+    programme.full_clean()
+    programme_validate(programme)
+    programme.save()
+    return programme
+
+
+@transaction.atomic
+def programme_archive(*, actor: User, programme: Programme, archived: bool) -> Programme:
+    """An archived programme keeps its engagements and figures but takes no new ones."""
+    programme = locked(programme)
+    _require_admin(actor, programme.organisation)
+    programme.archived_at = timezone.now() if archived else None
+    programme.save(update_fields=["archived_at", "updated_at"])
+    return programme
+
+
+@transaction.atomic
+def engagement_start(
+    *,
+    actor: User,
+    programme: Programme,
+    coach: User,
+    coachee: User | None,
+    new_coachee_name: str = "",
+    new_coachee_email: str = "",
+    base_url: str,
+    **shape: Any,
+) -> Any:
+    """Start a coaching engagement in a programme, inviting the coachee first if they are new
+    to the organisation — all or nothing."""
+    from tandem.accounts.services import membership_add
+    from tandem.engagements.models import Engagement
+    from tandem.engagements.services import engagement_create
+
+    if coachee is None:
+        membership = membership_add(
+            actor=actor,
+            organisation=programme.organisation,
+            email=new_coachee_email,
+            full_name=new_coachee_name,
+            role="member",
+            base_url=base_url,
+        )
+        coachee = membership.user
+    return engagement_create(
+        actor=actor,
+        organisation=programme.organisation,
+        programme=programme,
+        kind=Engagement.Kind.COACHING,
+        coach=coach,
+        coachee=coachee,
+        **shape,
+    )
