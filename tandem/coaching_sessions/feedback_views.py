@@ -21,7 +21,10 @@ class FeedbackForm(forms.Form):
         choices=[(n, str(n)) for n in range(1, 6)],
         coerce=int,
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose from 1 (not useful) to 5 (very useful)."},
+        error_messages={
+            "required": "Choose from 1 (not useful) to 5 (very useful).",
+            "invalid_choice": "Choose from 1 (not useful) to 5 (very useful).",
+        },
     )
     word = forms.CharField(label="In a word (optional)", max_length=WORD_MAX, required=False)
 

@@ -204,7 +204,10 @@ def engagement_build(
     checked that ``started_by`` may (an admin, a pool coach, a coachee choosing a coach)."""
     for user, field in ((coach, "coach"), (coachee, "coachee"), (sponsor, "sponsor")):
         _member_or_error(user, organisation, field)
-    if programme is not None and programme.archived_at is not None:
+    if (
+        programme is not None
+        and Programme.objects.filter(pk=programme.pk, archived_at__isnull=False).exists()
+    ):
         raise ValidationError(
             {"programme": f"{programme} is archived: it takes no new engagements."}
         )

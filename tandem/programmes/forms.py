@@ -24,7 +24,7 @@ class ProgrammeForm(forms.ModelForm[Programme]):
 
     def __init__(self, *args: Any, organisations: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        if organisations is None or self.instance.pk:
+        if organisations is None or not self.instance._state.adding:
             del self.fields["organisation"]
         else:
             self.fields["organisation"].queryset = organisations  # type: ignore[attr-defined]
