@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "tandem.transcripts",
     "tandem.notifications",
     "tandem.programmes",
+    "tandem.demo",
 ]
 
 MIDDLEWARE = [

@@ -4,10 +4,8 @@ and the demo data."""
 from __future__ import annotations
 
 import datetime as dt
-import re
 
 import pytest
-from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -15,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from conftest import OrganisationFactory, UserFactory, member, programme_of
-from tandem.accounts.models import Membership, Organisation, User
+from tandem.accounts.models import Membership, User
 from tandem.action_items import services as actions
 from tandem.coaching_sessions import services as sessions
 from tandem.core.tests.world import build_world, held_session_with_action, plan_session
@@ -244,91 +242,6 @@ def test_static_assets_are_served_by_the_app(client):
     page = client.get(reverse("login")).content.decode()
     assert "htmx" in page and "app.css" in page
     assert "//cdn" not in page and "https://" not in page
-
-
-def test_seed_demo_shows_everything_and_is_idempotent(db):
-    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
-    counts = (Engagement.objects.count(), User.objects.count())
-    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
-    assert (Engagement.objects.count(), User.objects.count()) == counts
-    org = Organisation.objects.get(slug="northwind")
-    assert org.memberships.filter(role=Membership.Role.PROGRAMME_ADMIN).exists()
-    priya = Engagement.objects.get(title__startswith="Priya")
-    assert priya.sessions.filter(status="held").count() >= 3
-    assert priya.targets_signed_off
-    statuses = set(priya.actions.values_list("status", flat=True))
-    assert statuses == {"open", "done", "dropped"}
-    outcomes = {c.outcome for a in priya.actions.all() for c in a.checkins.all()}
-    assert outcomes == {"done", "partly", "not_done"}
-    assert priya.reflections.filter(shared_with_coach=True).exists()
-    assert priya.reflections.filter(shared_with_coach=False).exists()
-    assert Engagement.objects.filter(kind="one_on_one", sessions__status="held").exists()
-    assert Engagement.objects.filter(
-        status="contracting",
-        targets_signed_off_at__isnull=True,
-        targets_submitted_at__isnull=False,
-    ).exists()
-    baseline = priya.feedback_cycles.get(kind="baseline")
-    assert baseline.status == "released"
-    shown = [g["name"] for g in baseline.report["groups"]]
-    assert shown == ["self", "manager", "peer", "direct_report", "others"]
-    assert baseline.report["comments"]
-    pulse = priya.feedback_cycles.get(kind="midpoint")
-    assert pulse.status == "open" and not pulse.past_deadline
-    assert pulse.responses.count() == 5 and pulse.invitations.exclude(draft="").count() == 1
-    ravi = Engagement.objects.get(title__startswith="Ravi")
-    assert ravi.status == "completed"
-    close = ravi.feedback_cycles.get(kind="close")
-    assert close.status == "released"
-    # Both targets show a change: one asked at baseline, one linked to a baseline question.
-    targets = close.report["change"]["targets"]
-    assert len(targets) == 2 and all(t["before"] is not None for t in targets)
-    assert any(t["compared_with"] for t in targets)
-    assert all(t["rci"] is not None for t in targets)
-    assert ravi.reviews.get(kind="close").ratings.count() == 4
-    summary = ravi.sponsor_summaries.get()
-    # History is dated as it happened: nothing of a finished engagement is dated today.
-    assert summary.approved_at.date() <= ravi.end_date
-    assert ravi.targets_signed_off_at.date() < ravi.end_date
-    assert close.released_at.date() <= ravi.end_date
-    for session in Engagement.objects.get(title__startswith="Priya").sessions.all():
-        assert timezone.localtime(session.scheduled_at).weekday() < 5  # no weekend sessions
-    assert Engagement.objects.filter(status="paused").exists()
-    client = Client()
-    client.force_login(priya.coachee)
-    profile = client.get(reverse("profile", args=[priya.pk])).content.decode()
-    assert "Compared with 5 people" in profile  # five coachees took it: the comparison shows
-    scores = sorted(
-        Engagement.objects.get(kind="one_on_one").transcript_analyses.values_list(
-            "coaching_score", flat=True
-        )
-    )
-    assert len(scores) == 2 and scores[0] < scores[1]  # check-in below coaching
-    # Every demo person can sign in and open their home page.
-    client = Client()
-    for user in User.objects.all():
-        assert client.login(username=user.email, password="tandem-demo")
-        assert client.get(reverse("home")).status_code == 200
-
-
-@pytest.mark.django_db(transaction=True)  # real commits: the emails are sent on commit
-def test_seed_demo_prints_working_rater_links_and_no_email_dump(settings, capsys):
-    import io
-
-    settings.EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
-    out = io.StringIO()
-    call_command("seed_demo", stdout=out)
-    links = re.findall(r"http://\S+(/r/\S+/)", out.getvalue())
-    assert len(links) == 3  # the open pulse's raters who have not submitted yet
-    assert "Subject:" not in capsys.readouterr().out  # the console mail backend stayed quiet
-    assert Client().get(links[0]).status_code == 200
-
-
-def test_seed_demo_reset_rebuilds(db):
-    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
-    first = Engagement.objects.get(title__startswith="Priya").pk
-    call_command("seed_demo", "--reset", stdout=open("/dev/null", "w"))  # noqa: SIM115
-    assert Engagement.objects.get(title__startswith="Priya").pk != first
 
 
 @pytest.mark.parametrize("user_key", ["coach", "coachee", "sponsor", "programme_admin"])

@@ -1,19 +1,14 @@
-"""Demo data that shows everything Tandem does, created through the real services.
-
-Idempotent: if the demo organisation exists, nothing is written (``--reset`` rebuilds it).
-"""
+"""The Northwind story: the demo's first engagements, each at a different point of the
+coaching loop, created through the real services (``seed_demo`` runs it)."""
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from pathlib import Path
 from typing import Any
 
-from django.conf import settings
-from django.core.management.base import BaseCommand, CommandParser
-from django.db import transaction
-from django.test.utils import override_settings
-from django.urls import reverse
+from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
 from tandem.accounts.models import Membership, Organisation, Programme, User
@@ -59,6 +54,17 @@ ROLE_OF = {
 }
 
 
+@functools.cache
+def _password_hash() -> str:
+    return make_password(PASSWORD)
+
+
+def demo_user(email: str, full_name: str) -> User:
+    """A demo person who signs in with the published password. It is hashed once: hashing
+    is slow by design, and the demo has two dozen people."""
+    return User.objects.create(email=email, full_name=full_name, password=_password_hash())
+
+
 def _weekday(day: dt.date) -> dt.date:
     """The day itself, or the Friday before if it falls on a weekend: nobody coaches then."""
     return day - dt.timedelta(days=max(0, day.weekday() - 4))
@@ -93,68 +99,29 @@ def _backdate(obj: Any, when: dt.datetime) -> None:
     type(obj).objects.filter(pk=obj.pk).update(created_at=when, updated_at=when)
 
 
-class Command(BaseCommand):
-    help = "Load the demo organisation, people, engagements and sessions (idempotent)."
+class Northwind:
+    """The story of Northwind Logistics' first coaching programme, told through the services:
+    Priya midway, Jordan contracting, Ravi completed, Lena starting, Omar paused, Maria's
+    1:1s with Tom, and five Big-Five profiles."""
 
-    def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--reset", action="store_true", help="Delete and rebuild the demo.")
-
-    def handle(self, *args: Any, reset: bool, **options: Any) -> None:
-        existing = Organisation.objects.filter(slug=ORG_SLUG).first()
-        if existing and not reset:
-            self.stdout.write("Demo data is already loaded.")
-        else:
-            # Rater emails are sent on commit; keep them out of the console (the open pulse's
-            # links are printed below instead).
-            with (
-                override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"),
-                transaction.atomic(),
-            ):
-                if existing:
-                    self._delete(existing)
-                self._build()
-            self.stdout.write(self.style.SUCCESS("Demo data loaded."))
-        self.stdout.write(f"\nDemo logins (password for all: {PASSWORD}):")
-        for key, name, email, _ in PEOPLE:
-            self.stdout.write(f"  {email:<28} {name:<12} — {ROLE_OF[key]}")
-        self._print_rater_links()
-
-    def _print_rater_links(self) -> None:
-        """The open pulse's links, as the raters' emails carry them: try the rater's side."""
-        pending = Invitation.objects.filter(
-            cycle__engagement__organisation__slug=ORG_SLUG,
-            cycle__status="open",
-            status=Invitation.Status.APPROVED,
-            completed=False,
-        ).exclude(group="self")
-        links = [i for i in pending if i.token]
-        if links:
-            self.stdout.write("\nAnswer Priya's midpoint pulse as a rater (no login needed):")
-            for invitation in links:
-                url = settings.SITE_URL.rstrip("/") + reverse(
-                    "rater_answer", args=[invitation.token]
-                )
-                self.stdout.write(f"  {invitation.get_group_display():<15} {url}")
-
-    def _delete(self, org: Organisation) -> None:
-        emails = [p[2] for p in PEOPLE]
-        for engagement in Engagement.objects.filter(organisation=org):
-            ActionItem.objects.filter(engagement=engagement).delete()
-            engagement.sessions.all().delete()
-            engagement.delete()
-        org.delete()
-        User.objects.filter(email__in=emails).delete()
-
-    def _build(self) -> None:
+    def build(self) -> tuple[Organisation, Programme, dict[str, User]]:
         org = Organisation.objects.create(name="Northwind Logistics", slug=ORG_SLUG)
         programme = Programme.objects.create(
             organisation=org,
             name="Emerging Leaders 2026",
-            description="Coaching for newly promoted leaders.",
+            description=(
+                "Coaching for newly promoted leaders: six months, a sponsor for each, a 360 at "
+                "the start and the end. It follows the 12-skills leadership course."
+            ),
+            training="the 12-skills leadership course",
+            start_date=timezone.localdate() - dt.timedelta(days=240),
+            end_date=timezone.localdate() + dt.timedelta(days=200),
+            default_planned_sessions=8,
+            default_length_days=126,
         )
         people: dict[str, User] = {}
         for key, name, email, role in PEOPLE:
-            user = User.objects.create_user(email, PASSWORD, full_name=name)
+            user = demo_user(email, name)
             Membership.objects.create(user=user, organisation=org, role=role)
             people[key] = user
         self._priya(org, programme, people)
@@ -165,6 +132,7 @@ class Command(BaseCommand):
         self._starting(org, programme, people)
         self._one_on_ones(org, people)
         self._profiles(people)
+        return org, programme, people
 
     # --- a coaching engagement midway -----------------------------------------------------
 
@@ -448,7 +416,7 @@ class Command(BaseCommand):
     def _raters(self, p: dict[str, User], e: Engagement) -> list[tuple[str, str, str]]:
         first = e.coachee.full_name.split()[0].lower()
         return [
-            (p["sponsor"].full_name, p["sponsor"].email, "manager"),
+            (e.sponsor.full_name, e.sponsor.email, "manager") if e.sponsor else ("", "", ""),
             *[(f"Peer {n}", f"{first}.peer{n}@northwind.example", "peer") for n in range(1, 5)],
             *[
                 (f"Report {n}", f"{first}.report{n}@northwind.example", "direct_report")
@@ -484,7 +452,7 @@ class Command(BaseCommand):
             manager_shown_alone=True,
         )
         for name, email, group in self._raters(p, e):
-            if groups is None or group in groups:
+            if group and (groups is None or group in groups):
                 invitation = feedback.invitation_nominate(
                     actor=e.coachee, cycle=cycle, name=name, email=email, group=group
                 )
@@ -836,7 +804,7 @@ class Command(BaseCommand):
         ]
         # Two of Maria's meetings through the analyser: a status check-in, then a coaching
         # conversation (the transcript of the second is kept).
-        demo = Path(__file__).resolve().parents[3] / "transcripts" / "demo"
+        demo = Path(__file__).resolve().parents[1] / "transcripts" / "demo"
         for name, keep in (
             ("weekly-checkin-teams.vtt", False),
             ("career-conversation-zoom.vtt", True),
