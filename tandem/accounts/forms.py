@@ -33,3 +33,10 @@ class AccountForm(forms.Form):
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["time_zone"].choices = _zone_choices()  # type: ignore[attr-defined]
+
+
+class PersonForm(forms.Form):
+    """An admin corrects a member's name and (where allowed) their address."""
+
+    full_name = forms.CharField(label="Name", max_length=150)
+    email = forms.EmailField(label="Email")
