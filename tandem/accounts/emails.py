@@ -159,8 +159,16 @@ def deliver(
     A refused address marks the person's email as bounced (the admin's people page then
     asks for the right one); any other failure is logged by user id, never by address or
     content, and the others are still sent."""
-    organisation = Organisation.objects.get(pk=organisation_id)
-    programme = Programme.objects.filter(pk=programme_id).first() if programme_id else None
+    programme = (
+        Programme.objects.select_related("organisation").filter(pk=programme_id).first()
+        if programme_id
+        else None
+    )
+    organisation = (
+        programme.organisation
+        if programme is not None
+        else Organisation.objects.get(pk=organisation_id)
+    )
     actor = User.objects.filter(pk=actor_id).first() if actor_id else None
     actor_name = actor.full_name if actor is not None else f"Your programme admin at {organisation}"
     users = list(User.objects.filter(pk__in=user_ids, is_active=True).order_by("pk"))

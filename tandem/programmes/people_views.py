@@ -68,7 +68,8 @@ def programme_people(request: AuthedRequest, pk: str) -> HttpResponse:
             ),
         )
         if result is not None:
-            messages.success(request, _added_message(result, programme, data["email"]))
+            who = data["full_name"] or data["email"].lower()
+            messages.success(request, _added_message(result, programme, who))
             return redirect("programme_people", pk=programme.pk)
     people = selectors.programme_people(
         programme=programme,
@@ -92,13 +93,13 @@ def programme_people(request: AuthedRequest, pk: str) -> HttpResponse:
     )
 
 
-def _added_message(result: services.ImportResult, programme: Programme, email: str) -> str:
+def _added_message(result: services.ImportResult, programme: Programme, who: str) -> str:
     if result.new_people:
         how = "They were emailed a link to choose a password."
     else:
         how = f"They were already in {programme.organisation}: they were told they were added."
     extra = " Their sponsor was added to the programme's sponsors too." if result.places > 1 else ""
-    return f"{email} added to {programme}. {how}{extra}"
+    return f"{who} added to {programme}. {how}{extra}"
 
 
 @login_required
@@ -173,10 +174,18 @@ def programme_people_import(request: AuthedRequest, pk: str) -> HttpResponse:
     try:
         plan = services.plan_text(actor=request.user, programme=programme, text=text)
     except ValidationError as exc:
-        text_form = TextForm(initial={"text": text})
-        add_service_errors(text_form, exc)
-        return _upload_page(request, programme, UploadForm(), errors=text_form, status=422)
+        return _upload_page(
+            request, programme, UploadForm(), errors=_unreadable(text, exc), status=422
+        )
     return _preview(request, programme, plan, text)
+
+
+def _unreadable(text: str, exc: ValidationError) -> TextForm:
+    """The text back in a form, with why it cannot be read, for correcting in place."""
+    form = TextForm({"text": text})
+    form.is_valid()
+    add_service_errors(form, exc)
+    return form
 
 
 def _upload_page(
@@ -242,9 +251,9 @@ def _confirm(request: AuthedRequest, programme: Programme) -> HttpResponse:
         try:  # show the preview as it is now, with why nothing was imported
             plan = services.plan_text(actor=request.user, programme=programme, text=text)
         except ValidationError as unreadable:
-            text_form = TextForm(initial={"text": text})
-            add_service_errors(text_form, unreadable)
-            return _upload_page(request, programme, UploadForm(), errors=text_form, status=422)
+            return _upload_page(
+                request, programme, UploadForm(), errors=_unreadable(text, unreadable), status=422
+            )
         return _preview(request, programme, plan, text, problem=" ".join(exc.messages), status=422)
     messages.success(request, _import_message(result, programme))
     return redirect("programme_people", pk=programme.pk)
@@ -260,9 +269,9 @@ def _import_message(result: services.ImportResult, programme: Programme) -> str:
     if result.known_people:
         parts.append(f"{result.known_people} already in {organisation} were told they were added.")
     if result.unchanged:
-        parts.append(f"{result.unchanged} were in the programme already (unchanged).")
+        parts.append(f"{services.count_rows(result.unchanged)} for places held already: unchanged.")
     if result.skipped:
-        parts.append(f"{result.skipped} rows with problems were skipped.")
+        parts.append(f"{services.count_rows(result.skipped)} with problems skipped.")
     return " ".join(parts)
 
 

@@ -88,7 +88,7 @@ def people_import(
                 raise ValidationError(CHANGED, code="changed")
             if plan.bad and not skip_errors:
                 raise ValidationError(
-                    f"{_rows(len(plan.bad))} with problems: correct them, or choose to import "
+                    f"{count_rows(len(plan.bad))} with problems: correct them, or choose to import "
                     "the good rows and skip the rest.",
                     code="errors",
                 )
@@ -102,7 +102,7 @@ def people_import(
         raise ValidationError(CHANGED, code="changed") from exc
 
 
-def _rows(n: int) -> str:
+def count_rows(n: int) -> str:
     return f"{n} row{'s' if n != 1 else ''}"
 
 
