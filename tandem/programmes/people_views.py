@@ -226,7 +226,9 @@ def _preview(
         "problem": problem,
         "text_form": TextForm(initial={"text": text}),
         "upload": UploadForm(),
-        "confirm": ConfirmForm(initial={"text": text, "fingerprint": plan.fingerprint}),
+        "confirm": ConfirmForm(
+            initial={"text": text, "fingerprint": plan.fingerprint}, auto_id="confirm-%s"
+        ),
         "max_rows": MAX_ROWS,
     }
     return render(request, "programmes/people/preview.html", context, status=status)
@@ -261,7 +263,9 @@ def _confirm(request: AuthedRequest, programme: Programme) -> HttpResponse:
 
 def _import_message(result: services.ImportResult, programme: Programme) -> str:
     organisation = programme.organisation
-    parts = [f"Imported {result.places} place{'s' if result.places != 1 else ''} in {programme}."]
+    people = f"{result.people} {'person' if result.people == 1 else 'people'}"
+    roles = f" ({result.places} roles)" if result.places != result.people else ""
+    parts = [f"Added {people} to {programme}{roles}."]
     if result.new_people:
         parts.append(
             f"{result.new_people} new to {organisation} were emailed a link to choose a password."

@@ -277,7 +277,7 @@ def test_the_address_of_someone_who_signs_in_and_gets_email_stays_put(
     assert coachee.email == "lee.new@example.org" and coachee.email_bounced_at is None
     (notice,) = mail.outbox
     assert notice.to == ["lee.new@example.org"]
-    assert "Your address on Tandem is now lee.new@example.org" == notice.subject
+    assert notice.subject == "Your address on Tandem is now lee.new@example.org"
     assert "/password/set/" not in notice.body  # they keep their password
     assert Client().login(username="lee.new@example.org", password=PASSWORD)
 

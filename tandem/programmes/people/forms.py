@@ -72,7 +72,7 @@ class TextForm(forms.Form):
     text = forms.CharField(
         label="The file's text",
         strip=False,
-        widget=forms.Textarea(attrs={"rows": 12, "spellcheck": "false"}),
+        widget=forms.Textarea(attrs={"rows": 12, "spellcheck": "false", "wrap": "off"}),
         help_text="Correct a line here and check again, or upload a corrected file.",
     )
 

@@ -263,7 +263,7 @@ def test_fixing_the_text_on_the_preview_then_confirming_imports_it(
         )
     assert response.redirect_chain[-1][0] == people_url(programme)
     page = text_of(response)
-    assert "Imported 2 places in Leaders 2026" in page
+    assert "Added 2 people to Leaders 2026." in page
     assert "2 new to" in page and "emailed a link to choose a password" in page
     assert "Ana Ruiz" in page and "Bo Lee" in page
     assert len(mail.outbox) == 2
