@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db.models import Q
 
 from tandem.accounts.models import Organisation, Programme, User
 from tandem.core.forms import DateInput, VersionField
@@ -34,7 +35,9 @@ class EngagementCreateForm(forms.Form):
 
     def __init__(self, *args: Any, organisations: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        people = User.objects.filter(memberships__organisation__in=organisations).distinct()
+        people = User.objects.filter(
+            memberships__organisation__in=organisations, memberships__is_active=True
+        ).distinct()
         self.fields["organisation"].queryset = organisations  # type: ignore[attr-defined]
         for name in ("coach", "coachee", "sponsor"):
             self.fields[name].queryset = people  # type: ignore[attr-defined]
@@ -63,9 +66,11 @@ class EngagementEditForm(forms.ModelForm[Engagement]):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         org = self.instance.organisation
+        # Active members; a sponsor deactivated since stays selectable so the rest can be saved.
         self.fields["sponsor"].queryset = User.objects.filter(  # type: ignore[attr-defined]
-            memberships__organisation=org
-        )
+            Q(memberships__organisation=org, memberships__is_active=True)
+            | Q(pk=self.instance.sponsor_id)
+        ).distinct()
         self.fields["programme"].queryset = org.programmes.all()  # type: ignore[attr-defined]
         self.fields["version"].initial = self.instance.version
         if self.instance.is_one_on_one:  # a manager's series: no sponsor, no HR programme

@@ -184,7 +184,7 @@ def engagement_update(
     sponsor_before = engagement.sponsor_id
     for name, value in changes.items():
         setattr(engagement, name, value)
-    if "sponsor" in changes:
+    if engagement.sponsor_id != sponsor_before:
         _member_or_error(changes["sponsor"], engagement.organisation, "sponsor")
     engagement.full_clean(validate_constraints=False)
     engagement_validate(engagement)

@@ -3,6 +3,7 @@ admins see which engagements need a new coach. Reactivating undoes it."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
@@ -331,3 +332,44 @@ def test_a_refused_address_is_marked_for_the_admin_to_fix(
     assert user.email_bounced_at is not None
     page = text_of(signed_in(programme_admin).get(reverse("people", args=[organisation.slug])))
     assert "Emails refused" in page
+
+
+def test_an_engagement_whose_sponsor_was_deactivated_can_still_be_edited(
+    programme_admin, organisation, engagement, sponsor
+):
+    services.membership_deactivate(
+        actor=programme_admin, membership=membership_of(sponsor, organisation)
+    )
+    engagement.refresh_from_db()
+    new_end = engagement.end_date + dt.timedelta(days=7)
+    engagements.engagement_update(
+        actor=programme_admin,
+        engagement=engagement,
+        expected_version=engagement.version,
+        sponsor=sponsor,
+        end_date=new_end,
+    )
+    engagement.refresh_from_db()
+    assert engagement.end_date == new_end and engagement.sponsor == sponsor
+    newcomer = member(UserFactory.create(), organisation)
+    services.membership_deactivate(
+        actor=programme_admin, membership=membership_of(newcomer, organisation)
+    )
+    with pytest.raises(ValidationError, match="deactivated in"):
+        engagements.engagement_update(
+            actor=programme_admin,
+            engagement=engagement,
+            expected_version=engagement.version,
+            sponsor=newcomer,
+        )
+
+
+def test_deactivated_people_are_not_offered_for_a_new_engagement(
+    programme_admin, organisation, coach, coachee
+):
+    services.membership_deactivate(
+        actor=programme_admin, membership=membership_of(coach, organisation)
+    )
+    page = signed_in(programme_admin).get(reverse("engagement_new")).content.decode()
+    assert coachee.full_name in page
+    assert coach.full_name not in page
