@@ -54,6 +54,9 @@ def membership_join(
             )
         if existing is not None:
             raise ValidationError({"email": f"{user} is already a member of {organisation}."})
+        if not user.is_active:  # deactivated everywhere else: active again, here
+            User.objects.filter(pk=user.pk).update(is_active=True)
+            user.is_active = True
     membership = Membership(user=user, organisation=organisation, role=role)
     membership.full_clean(validate_constraints=False)
     membership.save()

@@ -373,3 +373,34 @@ def test_deactivated_people_are_not_offered_for_a_new_engagement(
     page = signed_in(programme_admin).get(reverse("engagement_new")).content.decode()
     assert coachee.full_name in page
     assert coach.full_name not in page
+
+
+def test_someone_deactivated_elsewhere_who_joins_here_can_sign_in_again(
+    programme_admin, organisation, django_capture_on_commit_callbacks
+):
+    former = UserFactory.create(email="former@example.org")
+    other = OrganisationFactory.create()
+    member(former, other)
+    Membership.objects.filter(user=former).update(is_active=False)
+    User.objects.filter(pk=former.pk).update(is_active=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.membership_add(
+            actor=programme_admin,
+            organisation=organisation,
+            email="former@example.org",
+            full_name="",
+            role="member",
+            base_url="http://testserver/",
+        )
+    assert Client().login(username="former@example.org", password=PASSWORD)
+    assert "/password/set/" not in mail.outbox[0].body  # they have a password already
+
+
+def test_an_account_switched_off_altogether_also_needs_a_new_coach(
+    programme_admin, organisation, engagement, coach
+):
+    from tandem.programmes.people.selectors import engagements_needing_a_coach
+
+    assert list(engagements_needing_a_coach(organisation=organisation)) == []
+    User.objects.filter(pk=coach.pk).update(is_active=False)  # by an operator, say
+    assert list(engagements_needing_a_coach(organisation=organisation)) == [engagement]

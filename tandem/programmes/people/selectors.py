@@ -47,11 +47,14 @@ def coach_loads(user_ids: Iterable[int]) -> dict[int, int]:
 def engagements_needing_a_coach(
     *, organisation: Organisation, programme: Programme | None = None
 ) -> QuerySet[Engagement]:
-    """Engagements not yet ended whose coach is deactivated in the organisation."""
+    """Engagements not yet ended whose coach is deactivated in the organisation (or whose
+    account was switched off altogether)."""
     coach_gone = Membership.objects.filter(
         organisation=organisation, user_id=OuterRef("coach_id"), is_active=False
     )
-    found = live_engagements().filter(Exists(coach_gone), organisation=organisation)
+    found = live_engagements().filter(
+        Q(Exists(coach_gone)) | Q(coach__is_active=False), organisation=organisation
+    )
     if programme is not None:
         found = found.filter(programme=programme)
     return found.select_related("coach", "coachee", "programme").order_by("start_date", "id")

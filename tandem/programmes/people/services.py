@@ -56,6 +56,8 @@ def plan_text(*, actor: User, programme: Programme, text: str) -> Plan:
     """The preview: what importing ``text`` would do. Reads only; a file that cannot be read
     raises ValidationError with the reason."""
     _require_admin(actor, programme)
+    if programme.archived_at is not None:
+        raise ValidationError(f"{programme} is archived: nobody joins it any more.", code="file")
     try:
         csv_file = parse(text)
     except CsvFileError as exc:

@@ -345,3 +345,14 @@ def test_engagements_from_other_organisations_are_never_listed(admin_client, pro
     Membership.objects.filter(user=their_coach).update(is_active=False)
     page = text_of(admin_client.get(people_url(programme)))
     assert "Far Coachee" not in page and "Needs a new coach" not in page
+
+
+def test_an_archived_programme_offers_no_import(admin_client, programme):
+    programme.archived_at = timezone.now()
+    programme.save()
+    page = text_of(admin_client.get(import_url(programme)))
+    assert "is archived: nobody joins it any more" in page and 'type="file"' not in page
+    response = admin_client.post(
+        import_url(programme), {"step": "recheck", "text": HEADER + "A,a@example.org,coach,,,\n"}
+    )
+    assert response.status_code == 422 and "is archived" in text_of(response)
