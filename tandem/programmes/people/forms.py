@@ -3,7 +3,13 @@ from __future__ import annotations
 from django import forms
 
 from tandem.accounts.models import ProgrammeMember
-from tandem.programmes.people.csv_file import MAX_BYTES, CsvFileError, decode, too_big_message
+from tandem.programmes.people.csv_file import (
+    MAX_BYTES,
+    CsvFileError,
+    decode,
+    normalise,
+    too_big_message,
+)
 
 TRAINING_CHOICES = [("", "Not known"), ("yes", "Yes"), ("no", "No")]
 
@@ -77,7 +83,7 @@ class TextForm(forms.Form):
     )
 
     def clean_text(self) -> str:
-        text: str = self.cleaned_data["text"]
+        text = normalise(self.cleaned_data["text"])
         size = len(text.encode("utf-8"))
         if size > MAX_BYTES:
             raise forms.ValidationError(too_big_message(size))

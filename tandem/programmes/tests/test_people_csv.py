@@ -122,3 +122,12 @@ def test_an_unclosed_quote_is_not_silently_swallowed():
     # which the row checks then flag (here: a name with line breaks and no email).
     rows = parse('name,email,role\n"Ana,ana@example.org,coach\nBo,bo@example.org,coach\n').rows
     assert len(rows) == 1 and "\n" in rows[0].name and rows[0].email == ""
+
+
+def test_a_file_just_under_the_limit_stays_under_it_when_sent_back_with_crlf():
+    line = "Person,p@example.org,coachee\n"
+    body = line * ((MAX_BYTES - 100) // len(line))
+    text = "name,email,role\n" + body
+    assert len(text.encode()) <= MAX_BYTES
+    with pytest.raises(CsvFileError, match="more than 2,000 rows"):  # not "too big"
+        parse(text.replace("\n", "\r\n"))
