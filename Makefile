@@ -68,3 +68,8 @@ eval-analyser: install
 
 bench: install
 	$(PY) benchmarks/bench_analyser.py
+
+## bench-people: the people import (500 and 2,000 rows) and the programme's people page
+.PHONY: bench-people
+bench-people: install
+	$(DEV) $(PY) benchmarks/bench_people_import.py

@@ -98,3 +98,10 @@ class SignUpForm(PracticeForm):
         if data.get("password1") and data.get("password1") != data.get("password2"):
             self.add_error("password2", "The two passwords differ.")
         return data
+
+
+class PersonForm(forms.Form):
+    """An admin corrects a member's name and (where allowed) their address."""
+
+    full_name = forms.CharField(label="Name", max_length=150)
+    email = forms.EmailField(label="Email")

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
-from django.urls import reverse
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
+from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.text import slugify
 
+from tandem.accounts.emails import Reason, account_emails_send
 from tandem.accounts.models import (
     CoachProfile,
     Membership,
@@ -20,7 +18,7 @@ from tandem.accounts.models import (
     ProgrammeMember,
     User,
 )
-from tandem.core.policy import admin_organisation_ids
+from tandem.core.policy import admin_organisation_ids, policy_cache_clear
 
 
 def _require_admin(actor: User, organisation: Organisation) -> None:
@@ -28,11 +26,49 @@ def _require_admin(actor: User, organisation: Organisation) -> None:
         raise PermissionDenied("Only a programme admin of this organisation manages its people.")
 
 
-def set_password_link(user: User, *, base_url: str) -> str:
-    uid = urlsafe_base64_encode(force_bytes(user.pk))
-    token = default_token_generator.make_token(user)
-    path = reverse("password_reset_confirm", kwargs={"uidb64": uid, "token": token})
-    return f"{base_url.rstrip('/')}{path}"
+def _new_person(*, email: str, full_name: str) -> User:
+    """An account for someone new to Tandem: no password until they choose one."""
+    if not full_name.strip():
+        raise ValidationError({"full_name": "Give the person's name as colleagues know it."})
+    user = User(email=email, full_name=full_name.strip())
+    user.set_unusable_password()
+    user.full_clean()
+    user.save()
+    return user
+
+
+def membership_join(
+    *, actor: User, organisation: Organisation, email: str, full_name: str, role: str
+) -> tuple[Membership, bool]:
+    """Make ``email`` a member of the organisation, creating their account if they are new
+    to Tandem. Returns the membership and whether the account is new. Sends nothing: the
+    caller says why they were added (see ``accounts.emails``)."""
+    _require_admin(actor, organisation)
+    email = User.objects.normalize_email(email.strip()).lower()
+    if role not in Membership.Role.values:
+        raise ValidationError({"role": "Choose member or programme admin."})
+    user = User.objects.filter(email=email).first()
+    created = user is None
+    if user is None:
+        user = _new_person(email=email, full_name=full_name)
+    else:
+        existing = Membership.objects.filter(user=user, organisation=organisation).first()
+        if existing is not None and not existing.is_active:
+            raise ValidationError(
+                {
+                    "email": f"{user} was deactivated in {organisation}: reactivate them "
+                    "instead (People page)."
+                }
+            )
+        if existing is not None:
+            raise ValidationError({"email": f"{user} is already a member of {organisation}."})
+        if not user.is_active:  # deactivated everywhere else: active again, here
+            User.objects.filter(pk=user.pk).update(is_active=True)
+            user.is_active = True
+    membership = Membership(user=user, organisation=organisation, role=role)
+    membership.full_clean(validate_constraints=False)
+    membership.save()
+    return membership, created
 
 
 @transaction.atomic
@@ -45,42 +81,21 @@ def membership_add(
     role: str,
     base_url: str,
 ) -> Membership:
-    """Add a person to the organisation; someone new gets an email to set a password."""
-    _require_admin(actor, organisation)
-    email = User.objects.normalize_email(email.strip()).lower()
-    if role not in Membership.Role.values:
-        raise ValidationError({"role": "Choose member or programme admin."})
-    user = User.objects.filter(email=email).first()
-    created = user is None
-    if user is None:
-        if not full_name.strip():
-            raise ValidationError({"full_name": "Give the person's name as colleagues know it."})
-        user = User(email=email, full_name=full_name.strip())
-        user.set_unusable_password()
-        user.full_clean()
-        user.save()
-    elif Membership.objects.filter(user=user, organisation=organisation).exists():
-        raise ValidationError({"email": f"{user} is already a member of {organisation}."})
-    membership = Membership(user=user, organisation=organisation, role=role)
-    membership.full_clean()
-    membership.save()
-    if created:
-        link = set_password_link(user, base_url=base_url)
-        transaction.on_commit(
-            lambda: send_mail(
-                subject=f"You have been added to {organisation} on {settings.SITE_NAME}",
-                message=(
-                    f"Hello {user.get_short_name()},\n\n{actor} added you to {organisation} on "
-                    f"{settings.SITE_NAME}, where your coaching takes place.\n\n"
-                    f"Choose your password here:\n{link}\n\n"
-                    "What you write in coaching is confidential: your sponsor and HR see "
-                    "only what you agree to share."
-                ),
-                from_email=None,
-                recipient_list=[user.email],
-            )
-        )
+    """Add a person to the organisation; someone new gets an email to set a password, and
+    someone with an account already a notice that they were added."""
+    membership, _created = membership_join(
+        actor=actor, organisation=organisation, email=email, full_name=full_name, role=role
+    )
+    account_emails_send(
+        users=[membership.user], organisation=organisation, actor=actor, base_url=base_url
+    )
     return membership
+
+
+def _active_admins(organisation: Organisation) -> QuerySet[Membership]:
+    return Membership.objects.select_for_update().filter(
+        organisation=organisation, role=Membership.Role.PROGRAMME_ADMIN, is_active=True
+    )
 
 
 @transaction.atomic
@@ -88,13 +103,11 @@ def membership_set_role(*, actor: User, membership: Membership, role: str) -> Me
     _require_admin(actor, membership.organisation)
     if role not in Membership.Role.values:
         raise ValidationError({"role": "Choose member or programme admin."})
-    admins = Membership.objects.select_for_update().filter(
-        organisation=membership.organisation, role=Membership.Role.PROGRAMME_ADMIN
-    )
     if (
         membership.role == Membership.Role.PROGRAMME_ADMIN
         and role != Membership.Role.PROGRAMME_ADMIN
-        and admins.count() == 1
+        and membership.is_active
+        and _active_admins(membership.organisation).count() == 1
     ):
         raise ValidationError(
             {"role": "An organisation needs at least one programme admin: appoint another first."}
@@ -102,6 +115,152 @@ def membership_set_role(*, actor: User, membership: Membership, role: str) -> Me
     membership.role = role
     membership.save(update_fields=["role", "updated_at"])
     return membership
+
+
+@transaction.atomic
+def membership_deactivate(*, actor: User, membership: Membership) -> Membership:
+    """The person no longer takes part in the organisation: they see none of its engagements
+    (the policy ignores an inactive membership) and, with no active membership left anywhere,
+    cannot sign in at all (an open session stops working too). Their records stay, and an
+    engagement they coach is listed for the admins as needing a new coach."""
+    _require_admin(actor, membership.organisation)
+    membership = Membership.objects.select_for_update().select_related("user").get(pk=membership.pk)
+    user = membership.user
+    if not membership.is_active:
+        raise ValidationError(f"{user} is deactivated already.")
+    if (
+        membership.role == Membership.Role.PROGRAMME_ADMIN
+        and _active_admins(membership.organisation).count() == 1
+    ):
+        raise ValidationError(
+            f"{user} is the last active programme admin of {membership.organisation}: "
+            "appoint another before deactivating them."
+        )
+    if user.pk == actor.pk:
+        raise ValidationError(
+            "You cannot deactivate yourself: ask another programme admin to do it."
+        )
+    membership.is_active = False
+    membership.deactivated_at = timezone.now()
+    membership.save(update_fields=["is_active", "deactivated_at", "updated_at"])
+    if not Membership.objects.filter(user=user, is_active=True).exists():
+        User.objects.filter(pk=user.pk).update(is_active=False)
+        user.is_active = False
+    policy_cache_clear(user)
+    return membership
+
+
+@transaction.atomic
+def membership_reactivate(*, actor: User, membership: Membership) -> Membership:
+    """Undo a deactivation: they sign in again and see their engagements as before."""
+    _require_admin(actor, membership.organisation)
+    membership = Membership.objects.select_for_update().select_related("user").get(pk=membership.pk)
+    if membership.is_active:
+        raise ValidationError(f"{membership.user} is active already.")
+    membership.is_active = True
+    membership.deactivated_at = None
+    membership.save(update_fields=["is_active", "deactivated_at", "updated_at"])
+    User.objects.filter(pk=membership.user_id).update(is_active=True)
+    membership.user.is_active = True
+    policy_cache_clear(membership.user)
+    return membership
+
+
+def person_email_locked_reason(user: User, organisation: Organisation) -> str:
+    """Why this organisation's admins may not change the person's sign-in address, or "".
+
+    The address is how a person signs in and resets a password: whoever could change it
+    could take over the account and read the person's coaching. So an admin corrects it
+    only while the person has not yet chosen a password (an invitation that went astray) or
+    while emails to it are refused (a bounce), and only for people of no other organisation.
+    """
+    if _other_organisations(user, organisation):
+        return (
+            f"{user} also belongs to another organisation on {settings.SITE_NAME}, so their "
+            "name and address cannot be changed from here."
+        )
+    if user.has_usable_password() and user.email_bounced_at is None:
+        return (
+            f"{user} signs in with this address and emails to it arrive, so it stays as it "
+            "is: whoever holds a sign-in address can reset its password. You can correct it "
+            "if emails to it are refused."
+        )
+    return ""
+
+
+def _other_organisations(user: User, organisation: Organisation) -> bool:
+    return Membership.objects.filter(user=user).exclude(organisation=organisation).exists()
+
+
+@transaction.atomic
+def person_update(
+    *, actor: User, membership: Membership, full_name: str, email: str, base_url: str
+) -> User:
+    """Correct a member's name and, where it may change (see
+    ``person_email_locked_reason``), their address. A new address gets a fresh
+    set-password link or a notice; older links stop working (they are bound to it)."""
+    organisation = membership.organisation
+    _require_admin(actor, organisation)
+    user = User.objects.select_for_update().get(pk=membership.user_id)
+    if _other_organisations(user, organisation):
+        raise ValidationError(person_email_locked_reason(user, organisation))
+    errors: dict[str, str] = {}
+    full_name = full_name.strip()
+    if not full_name:
+        errors["full_name"] = "Give the person's name as colleagues know it."
+    email = User.objects.normalize_email(email.strip()).lower()
+    changed_email = email != user.email
+    if changed_email:
+        locked = person_email_locked_reason(user, organisation)
+        taken = User.objects.filter(email=email).exclude(pk=user.pk).first()
+        if locked:
+            errors["email"] = locked
+        elif not email:
+            errors["email"] = "Give the person's email address."
+        elif taken is not None:
+            colleague = Membership.objects.filter(user=taken, organisation=organisation).exists()
+            errors["email"] = (
+                f"{email} is already {taken}'s address in {organisation}."
+                if colleague
+                else f"{email} is already used by someone else on {settings.SITE_NAME}."
+            )
+    if errors:
+        raise ValidationError(errors)
+    user.full_name = full_name
+    fields = ["full_name"]
+    if changed_email:
+        user.email = email
+        user.email_bounced_at = None
+        fields += ["email", "email_bounced_at"]
+    user.full_clean(exclude=["password"], validate_unique=False)
+    user.save(update_fields=fields)
+    if changed_email:
+        account_emails_send(
+            users=[user],
+            organisation=organisation,
+            actor=actor,
+            base_url=base_url,
+            reason=Reason.ADDRESS_CHANGED,
+        )
+    return user
+
+
+@transaction.atomic
+def invitation_resend(*, actor: User, membership: Membership, base_url: str) -> None:
+    """A fresh set-password link for someone who has not chosen a password yet."""
+    _require_admin(actor, membership.organisation)
+    user = membership.user
+    if user.has_usable_password():
+        raise ValidationError(f"{user} has chosen a password already: they sign in as usual.")
+    if not membership.is_active:
+        raise ValidationError(f"{user} is deactivated: reactivate them first.")
+    account_emails_send(
+        users=[user],
+        organisation=membership.organisation,
+        actor=actor,
+        base_url=base_url,
+        reason=Reason.INVITE_AGAIN,
+    )
 
 
 @transaction.atomic
@@ -179,8 +338,7 @@ def practice_create(*, owner: User, name: str) -> Programme:
         programme=programme, user=owner, role=ProgrammeMember.Role.COACH, added_by=owner
     )
     CoachProfile.objects.get_or_create(user=owner)
-    if hasattr(owner, "_tandem_admin_orgs"):
-        del owner._tandem_admin_orgs  # the cached roles are out of date now
+    policy_cache_clear(owner)  # the roles cached for this request are out of date now
     return programme
 
 

@@ -10,6 +10,18 @@ urlpatterns = [
     path("practice/new/", views.sign_up, name="sign_up"),
     path("org/<slug:slug>/people/", views.people, name="people"),
     path("org/<slug:slug>/people/<uuid:pk>/role/", views.member_role, name="member_role"),
+    path("org/<slug:slug>/people/<uuid:pk>/edit/", views.person_edit, name="person_edit"),
+    path(
+        "org/<slug:slug>/people/<uuid:pk>/deactivate/",
+        views.member_deactivate,
+        name="member_deactivate",
+    ),
+    path(
+        "org/<slug:slug>/people/<uuid:pk>/reactivate/",
+        views.member_reactivate,
+        name="member_reactivate",
+    ),
+    path("org/<slug:slug>/people/<uuid:pk>/invite/", views.member_invite, name="member_invite"),
     path("password/reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
     path(
         "password/reset/sent/",

@@ -13,18 +13,26 @@ from tandem.accounts.forms import (
     AccountForm,
     AddPersonForm,
     CoachProfileForm,
+    PersonForm,
     PracticeForm,
     RoleForm,
     SignUpForm,
 )
-from tandem.accounts.selectors import members_of, membership_get, organisation_get_for_admin
+from tandem.accounts.selectors import (
+    members_page,
+    membership_get,
+    organisation_get_for_admin,
+)
 from tandem.core.forms import run_service, run_service_or_flash
 from tandem.core.http import AuthedRequest
+from tandem.programmes.people.selectors import engagements_needing_a_coach, engagements_of_person
 
 
 @login_required
 def people(request: AuthedRequest, slug: str) -> HttpResponse:
-    """The programme admin's list of people, with a form to add someone."""
+    """The programme admin's list of people (a page at a time, searchable), with a form to
+    add someone, engagements whose coach was deactivated, and the organisation's
+    programmes."""
     organisation = organisation_get_for_admin(user=request.user, slug=slug)
     form = AddPersonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -44,7 +52,7 @@ def people(request: AuthedRequest, slug: str) -> HttpResponse:
                 + (
                     "They were emailed a link to choose a password."
                     if not added.user.has_usable_password()
-                    else ""
+                    else "They have an account already: they were told they were added."
                 ),
             )
             return redirect("people", slug=organisation.slug)
@@ -53,9 +61,17 @@ def people(request: AuthedRequest, slug: str) -> HttpResponse:
         "accounts/people.html",
         {
             "organisation": organisation,
-            "members": members_of(organisation=organisation),
+            "members": members_page(
+                organisation=organisation,
+                query=request.GET.get("q", ""),
+                status=request.GET.get("status", ""),
+                page=request.GET.get("page"),
+            ),
             "form": form,
             "roles": RoleForm.base_fields["role"].choices,  # type: ignore[attr-defined]
+            "needing_coach": engagements_needing_a_coach(organisation=organisation),
+            "show_programme": True,
+            "programmes": organisation.programmes.filter(archived_at__isnull=True),
         },
         status=422 if form.errors else 200,
     )
@@ -78,6 +94,105 @@ def member_role(request: AuthedRequest, slug: str, pk: str) -> HttpResponse:
     if updated is not None:
         messages.success(
             request, f"{membership.user} is now {membership.get_role_display().lower()}."
+        )
+    return redirect("people", slug=organisation.slug)
+
+
+@login_required
+def person_edit(request: AuthedRequest, slug: str, pk: str) -> HttpResponse:
+    """Correct a member's name and, where it may change, their address (a bounce, say)."""
+    organisation = organisation_get_for_admin(user=request.user, slug=slug)
+    membership = membership_get(organisation=organisation, pk=pk)
+    person = membership.user
+    locked = services.person_email_locked_reason(person, organisation)
+    before = person.email
+    form = PersonForm(
+        request.POST or None, initial={"full_name": person.full_name, "email": person.email}
+    )
+    if request.method == "POST" and form.is_valid():
+        saved = run_service(
+            form,
+            lambda: services.person_update(
+                actor=request.user,
+                membership=membership,
+                base_url=request.build_absolute_uri("/"),
+                **form.cleaned_data,
+            ),
+        )
+        if saved is not None:
+            told = f" An email went to {saved.email} to tell them." if saved.email != before else ""
+            messages.success(request, f"Saved {saved}.{told}")
+            return redirect("people", slug=organisation.slug)
+    return render(
+        request,
+        "accounts/person_edit.html",
+        {"organisation": organisation, "membership": membership, "form": form, "locked": locked},
+        status=422 if form.errors else 200,
+    )
+
+
+@login_required
+def member_deactivate(request: AuthedRequest, slug: str, pk: str) -> HttpResponse:
+    """Asks first (what it means, which engagements it touches), then deactivates."""
+    organisation = organisation_get_for_admin(user=request.user, slug=slug)
+    membership = membership_get(organisation=organisation, pk=pk)
+    if request.method == "POST":
+        done = run_service_or_flash(
+            request,
+            lambda: services.membership_deactivate(actor=request.user, membership=membership),
+        )
+        if done is not None:
+            messages.success(
+                request,
+                f"{membership.user} is deactivated in {organisation}. Their records stay; "
+                "you can reactivate them here at any time.",
+            )
+        return redirect("people", slug=organisation.slug)
+    return render(
+        request,
+        "accounts/deactivate.html",
+        {
+            "organisation": organisation,
+            "membership": membership,
+            "engagements": engagements_of_person(organisation=organisation, user=membership.user),
+            "elsewhere": membership.user.memberships.filter(is_active=True)
+            .exclude(organisation=organisation)
+            .exists(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def member_reactivate(request: AuthedRequest, slug: str, pk: str) -> HttpResponse:
+    organisation = organisation_get_for_admin(user=request.user, slug=slug)
+    membership = membership_get(organisation=organisation, pk=pk)
+    done = run_service_or_flash(
+        request, lambda: services.membership_reactivate(actor=request.user, membership=membership)
+    )
+    if done is not None:
+        messages.success(request, f"{membership.user} is active again in {organisation}.")
+    return redirect("people", slug=organisation.slug)
+
+
+@login_required
+@require_POST
+def member_invite(request: AuthedRequest, slug: str, pk: str) -> HttpResponse:
+    """Send someone who has not chosen a password yet a fresh link."""
+    organisation = organisation_get_for_admin(user=request.user, slug=slug)
+    membership = membership_get(organisation=organisation, pk=pk)
+    done = run_service_or_flash(
+        request,
+        lambda: (
+            services.invitation_resend(
+                actor=request.user, membership=membership, base_url=request.build_absolute_uri("/")
+            )
+            or True
+        ),
+    )
+    if done:
+        messages.success(
+            request, f"A new link to choose a password went to {membership.user.email}."
         )
     return redirect("people", slug=organisation.slug)
 

@@ -143,23 +143,50 @@ COACHING_ONLY = {
 }
 
 
-def admin_organisation_ids(user: User) -> frozenset[UUID]:
-    """Organisations where ``user`` runs programmes; cached on the user for the request."""
-    cached: frozenset[UUID] | None = getattr(user, "_tandem_admin_orgs", None)
+def _memberships(user: User) -> tuple[frozenset[UUID], frozenset[UUID]]:
+    """(organisations the user runs programmes in, organisations where they are deactivated),
+    read in one query and cached on the user for the request."""
+    cached: tuple[frozenset[UUID], frozenset[UUID]] | None = getattr(
+        user, "_tandem_memberships", None
+    )
     if cached is None:
         from tandem.accounts.models import Membership
 
-        cached = frozenset(
-            Membership.objects.filter(user=user, role=Membership.Role.PROGRAMME_ADMIN).values_list(
-                "organisation_id", flat=True
-            )
+        rows = Membership.objects.filter(user=user).values_list(
+            "organisation_id", "role", "is_active"
         )
-        user._tandem_admin_orgs = cached  # type: ignore[attr-defined]
+        admin: set[UUID] = set()
+        inactive: set[UUID] = set()
+        for organisation_id, role, is_active in rows:
+            if not is_active:
+                inactive.add(organisation_id)
+            elif role == Membership.Role.PROGRAMME_ADMIN:
+                admin.add(organisation_id)
+        cached = (frozenset(admin), frozenset(inactive))
+        user._tandem_memberships = cached  # type: ignore[attr-defined]
     return cached
+
+
+def admin_organisation_ids(user: User) -> frozenset[UUID]:
+    """Organisations where ``user`` runs programmes (an inactive membership runs nothing)."""
+    return _memberships(user)[0]
+
+
+def inactive_organisation_ids(user: User) -> frozenset[UUID]:
+    """Organisations where ``user`` was deactivated: none of their engagements are theirs to
+    see any more, whatever their part in them was. Their records stay."""
+    return _memberships(user)[1]
+
+
+def policy_cache_clear(user: User) -> None:
+    """Forget what was read about ``user``'s memberships (after they change in this request)."""
+    user.__dict__.pop("_tandem_memberships", None)
 
 
 def engagement_roles(user: User, engagement: Engagement) -> frozenset[Role]:
     if not user.is_authenticated:
+        return frozenset()
+    if engagement.organisation_id in inactive_organisation_ids(user):
         return frozenset()
     roles = set()
     if engagement.coach_id == user.pk:
@@ -269,12 +296,14 @@ def engagements_visible_to(user: User) -> QuerySet[Engagement]:
 
     if not user.is_authenticated:
         return Engagement.objects.none()
-    return Engagement.objects.filter(
+    visible = Engagement.objects.filter(
         Q(coach=user)
         | Q(coachee=user)
         | Q(sponsor=user)
         | Q(organisation_id__in=admin_organisation_ids(user))
     )
+    inactive = inactive_organisation_ids(user)
+    return visible.exclude(organisation_id__in=inactive) if inactive else visible
 
 
 def private_note_can_read(user: User, note: PrivateNote) -> bool:

@@ -34,7 +34,9 @@ class EngagementCreateForm(forms.Form):
 
     def __init__(self, *args: Any, organisations: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        people = User.objects.filter(memberships__organisation__in=organisations).distinct()
+        people = User.objects.filter(
+            memberships__organisation__in=organisations, memberships__is_active=True
+        ).distinct()
         self.fields["organisation"].queryset = organisations  # type: ignore[attr-defined]
         for name in ("coach", "coachee", "sponsor"):
             self.fields[name].queryset = people  # type: ignore[attr-defined]

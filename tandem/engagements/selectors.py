@@ -71,7 +71,9 @@ def organisations_administered_by(*, user: User) -> QuerySet[Organisation]:
 
 
 def organisations_of(*, user: User) -> QuerySet[Organisation]:
-    return Organisation.objects.filter(memberships__user=user).distinct()
+    return Organisation.objects.filter(
+        memberships__user=user, memberships__is_active=True
+    ).distinct()
 
 
 @dataclass(frozen=True)

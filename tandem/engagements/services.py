@@ -96,13 +96,13 @@ def _coaching_rules(engagement: Engagement) -> dict[str, str]:
 
 
 def _member_or_error(user: User | None, organisation: Organisation, field: str) -> None:
-    if (
-        user is not None
-        and not Membership.objects.filter(
-            user=user, organisation=organisation, is_active=True
-        ).exists()
-    ):
-        raise ValidationError({field: f"{user} is not an active member of {organisation}."})
+    if user is None:
+        return
+    membership = Membership.objects.filter(user=user, organisation=organisation).first()
+    if membership is None:
+        raise ValidationError({field: f"{user} is not a member of {organisation}."})
+    if not membership.is_active:
+        raise ValidationError({field: f"{user} is deactivated in {organisation}."})
 
 
 def may_start_in(actor: User, programme: Programme) -> bool:

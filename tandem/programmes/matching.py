@@ -17,7 +17,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from tandem.accounts.models import CoachProfile, Programme, ProgrammeMember, User
-from tandem.core.policy import admin_organisation_ids
+from tandem.core.policy import admin_organisation_ids, inactive_organisation_ids
 from tandem.engagements.models import Engagement
 from tandem.engagements.people import ENDED
 from tandem.engagements.services import engagement_build
@@ -279,9 +279,13 @@ def proposal_get_for(*, user: User, pk: UUID | str) -> MatchProposal:
         .select_related("programme__organisation", "coachee", "chosen_coach")
         .first()
     )
-    if proposal is None or (
-        proposal.coachee_id != user.pk
-        and proposal.programme.organisation_id not in admin_organisation_ids(user)
+    if (
+        proposal is None
+        or proposal.programme.organisation_id in inactive_organisation_ids(user)
+        or (
+            proposal.coachee_id != user.pk
+            and proposal.programme.organisation_id not in admin_organisation_ids(user)
+        )
     ):
         raise Http404("No such proposal.")
     return proposal

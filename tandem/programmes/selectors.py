@@ -14,10 +14,12 @@ from tandem.core.policy import admin_organisation_ids
 
 
 def programme_get_for(*, user: User, pk: UUID | str) -> Programme:
-    """The programme if ``user`` belongs to its organisation (else 404) and runs its
-    programmes (else 403)."""
+    """The programme if ``user`` belongs to its organisation, actively (else 404), and runs
+    its programmes (else 403)."""
     programme = (
-        Programme.objects.filter(pk=pk, organisation__memberships__user=user)
+        Programme.objects.filter(
+            pk=pk, organisation__memberships__user=user, organisation__memberships__is_active=True
+        )
         .select_related("organisation")
         .first()
     )
@@ -41,7 +43,11 @@ def programme_get_for_starting(*, user: User, pk: UUID | str) -> Programme:
     from tandem.engagements.services import may_start_in
 
     programme = (
-        Programme.objects.filter(pk=pk, organisation__memberships__user=user)
+        Programme.objects.filter(
+            pk=pk,
+            organisation__memberships__user=user,
+            organisation__memberships__is_active=True,
+        )
         .select_related("organisation")
         .first()
     )

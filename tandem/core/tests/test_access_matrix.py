@@ -90,6 +90,16 @@ EXPECTED: dict[str, tuple[str, str | None, dict[str, object]]] = {
     # The organisation's people: its programme admins only; members 403, others 404.
     "people": ("GET", "organisation", allow("programme_admin")),
     "member_role": ("POST", "organisation", allow("programme_admin")),
+    "person_edit": ("GET", "organisation", allow("programme_admin")),
+    "member_deactivate": ("GET", "organisation", allow("programme_admin")),  # asks first
+    "member_reactivate": ("POST", "organisation", allow("programme_admin")),  # active: says so
+    "member_invite": ("POST", "organisation", allow("programme_admin")),  # has a password: says so
+    # A programme's people and their import: its organisation's programme admins only.
+    "programme_people": ("GET", "programme", allow("programme_admin")),
+    "programme_people_import": ("GET", "programme", allow("programme_admin")),
+    "programme_people_example": ("GET", "programme", allow("programme_admin")),
+    "programme_member_update": ("POST", "programme", allow("programme_admin")),  # nobody chosen
+    "programme_member_remove": ("POST", "programme", allow("programme_admin")),  # nobody chosen
     "engagement_detail": (
         "GET",
         "engagement",
@@ -195,7 +205,9 @@ def _proposal(world):
     from tandem.programmes.models import MatchProposal
 
     e = world.engagement
-    proposal = MatchProposal.objects.create(programme_id=e.programme_id, coachee=e.coachee)
+    proposal, _ = MatchProposal.objects.get_or_create(
+        programme_id=e.programme_id, coachee=e.coachee, state="open"
+    )
     proposal.coaches.set([e.coach])
     return proposal
 
