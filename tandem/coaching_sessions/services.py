@@ -54,13 +54,14 @@ def sessions_plan(
     count: int,
     cadence_days: int | None = None,
     duration_minutes: int | None = None,
-    allow_overlap: bool = False,
+    allow_overlap: bool = True,
 ) -> list[CoachingSession]:
     """Plan ``count`` sessions from ``first_at``, one every ``cadence_days`` (the engagement's
     cadence by default). A coaching engagement holds at most 12 sessions in all.
 
-    Coach and coachee are sent a calendar invitation for each. A time that overlaps another
-    of the coach's sessions elsewhere is refused with a warning unless ``allow_overlap``."""
+    Coach and coachee are sent a calendar invitation for each. With ``allow_overlap=False``
+    (what the pages pass until the coach ticks "Plan anyway"), a time that overlaps another
+    of the coach's sessions in any engagement is refused with a warning naming when."""
     engagement = locked(engagement)
     engagement_require(actor, Perm.SCHEDULE_SESSIONS, engagement)
     if engagement.status in {Engagement.Status.COMPLETED, Engagement.Status.CANCELLED}:
@@ -185,10 +186,11 @@ def session_reschedule(
     scheduled_at: dt.datetime,
     duration_minutes: int,
     expected_version: int | None,
-    allow_overlap: bool = False,
+    allow_overlap: bool = True,
 ) -> CoachingSession:
     """Move a planned session. Its calendar entry is updated for both people (a higher
-    SEQUENCE, the same UID); an overlap with the coach's sessions elsewhere warns first."""
+    SEQUENCE, the same UID). With ``allow_overlap=False`` (the page, until "Plan anyway" is
+    ticked) an overlap with the coach's sessions elsewhere is refused with a warning."""
     session = locked(session)
     engagement_require(actor, Perm.SCHEDULE_SESSIONS, session.engagement)
     _require_planned(session)

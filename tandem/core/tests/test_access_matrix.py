@@ -48,6 +48,17 @@ EXPECTED: dict[str, tuple[str, str | None, dict[str, object]]] = {
     "inbox_mark_read": ("POST", None, SIGNED_IN),
     # A signed link from an email; a made-up one is refused for everyone alike.
     "unsubscribe": ("GET", None, {role: HIDDEN for role in ROLES}),
+    # A person's own calendar address; the feed itself answers its secret only (no sign-in).
+    "calendar_settings": ("GET", None, SIGNED_IN),
+    "calendar_feed_regenerate": ("POST", None, SIGNED_IN),
+    "calendar_feed_revoke": ("POST", None, SIGNED_IN),
+    "calendar_feed": ("GET", None, {role: HIDDEN for role in ROLES}),
+    # Emails that could not be sent: the organisation's programme admins.
+    "failed_emails": ("GET", "organisation", allow("programme_admin")),
+    # The development outbox exists only with DEBUG on: 404 for everyone here.
+    "dev_outbox": ("GET", None, {role: HIDDEN for role in ROLES}),
+    "dev_outbox_email": ("GET", None, {role: HIDDEN for role in ROLES}),
+    "dev_outbox_ics": ("GET", None, {role: HIDDEN for role in ROLES}),
     # The organisation's people: its programme admins only; members 403, others 404.
     "people": ("GET", "organisation", allow("programme_admin")),
     "member_role": ("POST", "organisation", allow("programme_admin")),
@@ -172,6 +183,8 @@ def _url(name: str, obj_key: str | None, world) -> str:
         kwargs["token"] = "not-a-real-token"
     if "kind" in converters:
         kwargs["kind"] = "midpoint"
+    if "file" in converters:
+        kwargs.update(file="20260101-000000-1.log", index=0)
     if "action_pk" in converters:
         kwargs["action_pk"] = world.previous_action.pk
     return reverse(name, kwargs=kwargs)
