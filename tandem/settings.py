@@ -174,6 +174,9 @@ TASKS = {
 }
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# `make run` writes each email to a file here (django.core.mail.backends.filebased); read them
+# with `manage.py outbox` or at /dev/outbox/ (DEBUG only).
+EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(DATA_DIR / "mail"))
 # Independent coaches may sign up and open a practice: on in development, off by default in
 # production, where an operator invites coaches.
 OPEN_SIGNUP = env_bool("OPEN_SIGNUP", DEBUG)
