@@ -49,9 +49,9 @@ def parse_calendar(text: str) -> Parsed:
         assert b.dtstart.value == event["start"] and b.dtend.value == event["end"]
         assert b.summary.value == event["summary"]
         assert b.status.value == event["status"]
-        assert sorted(x.value.removeprefix("mailto:") for x in b.attendee_list) == event[
-            "attendees"
-        ]
+        assert (
+            sorted(x.value.removeprefix("mailto:") for x in b.attendee_list) == event["attendees"]
+        )
         events.append(event)
     method = str(first["METHOD"]) if "METHOD" in first else None
     if method:

@@ -102,9 +102,7 @@ def test_an_unsent_invitation_is_replaced_by_the_newer_one(engagement, coachee, 
 
 def test_a_cancelled_session_leaves_both_calendars(engagement, coach, coachee, committed):
     (session,) = committed(lambda: _plan(engagement, _soon()))
-    committed(
-        lambda: sessions.session_mark(actor=coach, session=session, status="cancelled")
-    )
+    committed(lambda: sessions.session_mark(actor=coach, session=session, status="cancelled"))
     for person in (coach, coachee):
         _, cancel = invitations(to=person.email)[-1]
         assert cancel.method == "CANCEL"
@@ -140,10 +138,10 @@ def test_a_replaced_coach_gets_cancellations_and_the_new_one_invitations(
     engagement.refresh_from_db()
     committed(lambda: calendar_uninvite_person(engagement, coach))
     committed(lambda: calendar_invite_person(engagement, new_coach))
-    (_, gone), = invitations(to=coach.email)
+    ((_, gone),) = invitations(to=coach.email)
     assert gone.method == "CANCEL" and gone.events[0]["attendees"] == [coach.email]
     for person in (new_coach, coachee):
-        (_, update), = invitations(to=person.email)
+        ((_, update),) = invitations(to=person.email)
         assert update.method == "REQUEST"
         assert update.events[0]["uid"] == f"{session.pk}@127.0.0.1"
         assert update.events[0]["sequence"] == 1
@@ -162,7 +160,7 @@ def test_a_one_on_one_series_is_named_so(organisation, coach, coachee, committed
         start_date=timezone.localdate(),
     )
     committed(lambda: _plan(series, _soon()))
-    (_, calendar), = invitations(to=coachee.email)
+    ((_, calendar),) = invitations(to=coachee.email)
     assert calendar.events[0]["summary"] == "1:1 — Tandem"
 
 
@@ -203,7 +201,8 @@ def test_the_feed_lists_my_sessions_planned_and_held_not_cancelled(
     assert [e["uid"] for e in feed.events] == [f"{kept.pk}@127.0.0.1"]
     # The coach's feed has both engagements; still not the cancelled one.
     coach_feed = parse_calendar(
-        Client().get(reverse("calendar_feed", args=[calendar_feed_regenerate(actor=coach)]))
+        Client()
+        .get(reverse("calendar_feed", args=[calendar_feed_regenerate(actor=coach)]))
         .content.decode()
     )
     assert {e["uid"] for e in coach_feed.events} == {
