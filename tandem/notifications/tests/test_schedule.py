@@ -116,7 +116,7 @@ def test_a_moved_session_gets_its_own_reminder(engagement, coachee, clock, run_t
     )
     clock.move_to(at(7, 10))
     run_tick()
-    first, second = sent(Kind.AGENDA_REMINDER, to=coachee.email)
+    _, second = sent(Kind.AGENDA_REMINDER, to=coachee.email)
     assert "Tuesday 9 March" in second.body
 
 
