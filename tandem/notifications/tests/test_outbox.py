@@ -75,7 +75,7 @@ def test_the_outbox_page_exists_only_in_development(engagement, committed, mail_
         ics = client.get(reverse("dev_outbox_ics", args=[first.file, first.index]))
         assert ics["Content-Type"].startswith("text/calendar")
         assert parse_calendar(ics.content.decode()).method == "REQUEST"
-        assert client.get(reverse("dev_outbox_email", args=["../secret.log", 0])).status_code == 404
+        assert client.get("/dev/outbox/..%2Fsecret.log/0/").status_code == 404
         assert client.get(reverse("dev_outbox_email", args=[first.file, 9])).status_code == 404
 
 
