@@ -34,7 +34,7 @@ def parse_calendar(text: str) -> Parsed:
     for a, b in zip(ours, theirs, strict=True):
         event = {
             "uid": str(a["UID"]),
-            "sequence": int(a["SEQUENCE"]),
+            "sequence": int(str(a["SEQUENCE"])),
             "start": a.decoded("DTSTART"),
             "end": a.decoded("DTEND"),
             "summary": str(a["SUMMARY"]),
@@ -71,7 +71,8 @@ def invitations(to: str | None = None) -> list[tuple[Any, Parsed]]:
     for message in mail.outbox:
         if to is not None and to not in message.to:
             continue
-        parts = [body for body, mimetype in message.alternatives if "text/calendar" in mimetype]
+        alternatives = getattr(message, "alternatives", [])
+        parts = [body for body, mimetype in alternatives if "text/calendar" in mimetype]
         attached = [a for a in message.attachments if a[0] == "invite.ics"]
         if not parts:
             continue

@@ -267,6 +267,7 @@ def open_round(engagement, coach, coachee, committed):
 
 def _answer(cycle: FeedbackCycle, email: str) -> None:
     invitation = cycle.invitations.get(email=email)
+    assert cycle.questionnaire is not None
     raw = {k: "4" for k in feedback.questionnaire_item_keys(cycle.questionnaire)}
     feedback.answers_save(invitation=invitation, raw=raw, comment="", submit=True)
 
