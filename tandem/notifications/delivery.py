@@ -60,6 +60,9 @@ def deliver(notification_id: str) -> None:
     if notification is None:
         return  # sent already, not due, or another worker has it
     recipient = notification.recipient
+    if recipient is not None and not recipient.is_active:
+        _finish(notification, State.SKIPPED)  # deactivated since: they take no part any more
+        return
     zone = recipient.zone if recipient is not None else timezone.get_default_timezone()
     try:
         with timezone.override(zone):

@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from tandem.accounts.models import User
 from tandem.accounts.selectors import organisation_get_for_admin
@@ -102,7 +102,7 @@ def inbox_mark_read(request: AuthedRequest) -> HttpResponse:
 # --- the calendar feed ----------------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     """A person's sessions for their calendar app, by the secret in the address; no sign-in
     (calendar apps cannot). An unknown or revoked address is a bare 404."""
