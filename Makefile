@@ -22,12 +22,18 @@ pdf-deps:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
 			libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core >/dev/null; }
 
-## run: the app with demo data on SQLite at http://127.0.0.1:$(PORT)
+# Development email: one file per email under var/mail/ (`manage.py outbox`, /dev/outbox/).
+MAIL := EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend EMAIL_FILE_PATH=var/mail
+
+## run: the app with demo data on SQLite at http://127.0.0.1:$(PORT), with the worker and scheduler
 run: install pdf-deps
 	$(DEV) $(PY) manage.py migrate --noinput -v0
-	$(DEV) SITE_URL=http://127.0.0.1:$(PORT) $(PY) manage.py seed_demo
-	@echo "\nTandem is at http://127.0.0.1:$(PORT)/ — sign in with a demo login above.\n"
-	$(DEV) SITE_URL=http://127.0.0.1:$(PORT) $(PY) manage.py runserver 127.0.0.1:$(PORT)
+	$(DEV) $(MAIL) SITE_URL=http://127.0.0.1:$(PORT) $(PY) manage.py seed_demo
+	@echo "\nTandem is at http://127.0.0.1:$(PORT)/ — sign in with a demo login above."
+	@echo "Emails land in var/mail/: read them at http://127.0.0.1:$(PORT)/dev/outbox/ or with"
+	@echo "'DEBUG=1 $(PY) manage.py outbox'. Ctrl-C stops the server, the worker and the scheduler.\n"
+	$(DEV) $(MAIL) TASKS_BACKEND=django_tasks_db.DatabaseBackend SITE_URL=http://127.0.0.1:$(PORT) \
+		$(PY) manage.py run_with_worker 127.0.0.1:$(PORT)
 
 seed: install
 	$(DEV) $(PY) manage.py seed_demo --reset

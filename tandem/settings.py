@@ -175,6 +175,18 @@ TASKS = {
 }
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# `make run` writes each email to a file here (django.core.mail.backends.filebased); read them
+# with `manage.py outbox` or at /dev/outbox/ (DEBUG only).
+EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(DATA_DIR / "mail"))
+# Production: EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend and these.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+# A mail server that hangs must not hang the worker: the send fails and is retried later.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
 # Independent coaches may sign up and open a practice: on in development, off by default in
 # production, where an operator invites coaches.
 OPEN_SIGNUP = env_bool("OPEN_SIGNUP", DEBUG)

@@ -16,6 +16,7 @@ from tandem.core.policy import Perm, engagement_require
 from tandem.core.services import locked, validated_save
 from tandem.core.versioning import bump_version
 from tandem.engagements.models import BehaviouralTarget, Engagement
+from tandem.notifications import events
 
 
 def _check_owner(engagement: Engagement, owner: User) -> None:
@@ -185,7 +186,10 @@ def reflection_create(
         shared_with_coach=share_with_coach,
         shared_at=timezone.now() if share_with_coach else None,
     )
-    return validated_save(reflection)
+    validated_save(reflection)
+    if share_with_coach:
+        events.reflection_shared(reflection)
+    return reflection
 
 
 @transaction.atomic
@@ -206,9 +210,13 @@ def reflection_update(
     for name in REFLECTION_FIELDS:
         setattr(reflection, name, texts[name].strip())
     reflection.target = target
-    if share_with_coach and not reflection.shared_with_coach:
+    newly_shared = share_with_coach and not reflection.shared_with_coach
+    if newly_shared:
         reflection.shared_at = timezone.now()
     elif not share_with_coach:
         reflection.shared_at = None
     reflection.shared_with_coach = share_with_coach
-    return validated_save(reflection)
+    validated_save(reflection)
+    if newly_shared:
+        events.reflection_shared(reflection)
+    return reflection

@@ -1,23 +1,43 @@
 from __future__ import annotations
 
 import hashlib
+from typing import Any
 
 from django import forms
 
 from tandem.core.forms import DateTimeInput, VersionField
 
 
-class PlanSessionsForm(forms.Form):
+class OverlapWarningForm(forms.Form):
+    """A time that overlaps another of the coach's sessions is saved only once the coach
+    ticks "Plan anyway": the box appears with the warning (the service raises it on
+    ``allow_overlap``), and is a hidden "no" until then."""
+
+    allow_overlap = forms.BooleanField(
+        label="Plan anyway", required=False, widget=forms.HiddenInput
+    )
+
+    def add_error(self, field: str | None, error: Any) -> None:
+        if field == "allow_overlap":
+            self.fields["allow_overlap"].widget = forms.CheckboxInput()
+        super().add_error(field, error)
+
+
+class PlanSessionsForm(OverlapWarningForm):
     first_at = forms.DateTimeField(label="First session", widget=DateTimeInput)
     count = forms.IntegerField(label="How many", min_value=1, max_value=12, initial=6)
     cadence_days = forms.IntegerField(label="Every (days)", min_value=7, max_value=35)
     duration_minutes = forms.IntegerField(label="Minutes", min_value=15, max_value=180)
 
+    field_order = ["first_at", "count", "cadence_days", "duration_minutes", "allow_overlap"]
 
-class RescheduleForm(forms.Form):
+
+class RescheduleForm(OverlapWarningForm):
     scheduled_at = forms.DateTimeField(label="Date and time", widget=DateTimeInput)
     duration_minutes = forms.IntegerField(label="Minutes", min_value=15, max_value=180)
     version = VersionField()
+
+    field_order = ["scheduled_at", "duration_minutes", "allow_overlap", "version"]
 
 
 class MarkForm(forms.Form):

@@ -167,3 +167,38 @@ def sessions_planned_in(
         .select_related("engagement__coachee", "engagement__coach")
         .order_by("-scheduled_at" if overdue else "scheduled_at")[:limit]
     )
+
+
+def clashes_elsewhere(
+    *,
+    person: User,
+    slots: list[tuple[dt.datetime, int]],
+    engagement: Engagement,
+) -> list[tuple[dt.datetime, int]]:
+    """Sessions of ``person`` (as coach or coachee) in their other engagements, not cancelled,
+    that overlap any of ``slots`` (start, minutes) — in one query. Only times are returned:
+    whose session it is stays with that engagement."""
+    if not slots:
+        return []
+    first = min(start for start, _ in slots) - dt.timedelta(hours=4)
+    last = max(start + dt.timedelta(minutes=m) for start, m in slots)
+    others = (
+        CoachingSession.objects.filter(
+            Q(engagement__coach=person) | Q(engagement__coachee=person),
+            scheduled_at__gte=first,
+            scheduled_at__lt=last,
+        )
+        .exclude(engagement=engagement)
+        .exclude(status=Status.CANCELLED)
+        .values_list("scheduled_at", "duration_minutes")
+        .order_by("scheduled_at")
+    )
+    found = []
+    for other_start, other_minutes in others:
+        other_end = other_start + dt.timedelta(minutes=other_minutes)
+        if any(
+            other_start < start + dt.timedelta(minutes=minutes) and start < other_end
+            for start, minutes in slots
+        ):
+            found.append((other_start, other_minutes))
+    return found

@@ -24,6 +24,8 @@ from tandem.core.services import locked, validated_save
 from tandem.core.versioning import bump_version
 from tandem.engagements.models import Engagement
 from tandem.engagements.services import COACHING_MINUTES, COACHING_SESSIONS
+from tandem.notifications import events
+from tandem.notifications.calendar import calendar_changed
 
 Status = CoachingSession.Status
 MAX_TOPICS = 6
@@ -52,9 +54,14 @@ def sessions_plan(
     count: int,
     cadence_days: int | None = None,
     duration_minutes: int | None = None,
+    allow_overlap: bool = True,
 ) -> list[CoachingSession]:
     """Plan ``count`` sessions from ``first_at``, one every ``cadence_days`` (the engagement's
-    cadence by default). A coaching engagement holds at most 12 sessions in all."""
+    cadence by default). A coaching engagement holds at most 12 sessions in all.
+
+    Coach and coachee are sent a calendar invitation for each. With ``allow_overlap=False``
+    (what the pages pass until the coach ticks "Plan anyway"), a time that overlaps another
+    of the coach's sessions in any engagement is refused with a warning naming when."""
     engagement = locked(engagement)
     engagement_require(actor, Perm.SCHEDULE_SESSIONS, engagement)
     if engagement.status in {Engagement.Status.COMPLETED, Engagement.Status.CANCELLED}:
@@ -89,19 +96,47 @@ def sessions_plan(
             }
         )
     live = list(engagement.sessions.exclude(status=Status.CANCELLED))
-    sessions = []
-    for index in range(count):
-        session = CoachingSession(
-            engagement=engagement,
-            scheduled_at=first_at + dt.timedelta(days=cadence * index),
-            duration_minutes=minutes,
-        )
-        clash = _overlap(session.scheduled_at, minutes, live)
+    starts = [first_at + dt.timedelta(days=cadence * index) for index in range(count)]
+    for start in starts:
+        clash = _overlap(start, minutes, live)
         if clash:
             raise ValidationError({"first_at": clash})
-        sessions.append(validated_save(session))
+    if not allow_overlap:
+        _warn_coach_elsewhere(engagement, [(start, minutes) for start in starts])
+    sessions = [
+        validated_save(
+            CoachingSession(engagement=engagement, scheduled_at=start, duration_minutes=minutes)
+        )
+        for start in starts
+    ]
     _carry_pending_topics(engagement)
+    for session in sessions:
+        events.session_planned(session)
     return sessions
+
+
+def _warn_coach_elsewhere(engagement: Engagement, slots: list[tuple[dt.datetime, int]]) -> None:
+    """A coach with another session at the same time (in any engagement) is warned before
+    saving; ticking "Plan anyway" (``allow_overlap``) saves regardless. Only the times are
+    named, never whose session it is."""
+    from tandem.coaching_sessions.selectors import clashes_elsewhere
+
+    clashes = clashes_elsewhere(person=engagement.coach, slots=slots, engagement=engagement)
+    if not clashes:
+        return
+    times = []
+    for start, minutes in clashes[:3]:
+        local = timezone.localtime(start)
+        end = timezone.localtime(start + dt.timedelta(minutes=minutes))
+        times.append(f"{local:%a %d %b %Y, %H:%M}–{end:%H:%M}")
+    more = f" and {len(clashes) - 3} more" if len(clashes) > 3 else ""
+    raise ValidationError(
+        {
+            "allow_overlap": f"You have another session then: {'; '.join(times)}{more}. "
+            "Choose another time, or tick “Plan anyway” to keep this one."
+        },
+        code="overlap",
+    )
 
 
 def _before_held(engagement: Engagement, when: dt.datetime) -> str | None:
@@ -151,7 +186,11 @@ def session_reschedule(
     scheduled_at: dt.datetime,
     duration_minutes: int,
     expected_version: int | None,
+    allow_overlap: bool = True,
 ) -> CoachingSession:
+    """Move a planned session. Its calendar entry is updated for both people (a higher
+    SEQUENCE, the same UID). With ``allow_overlap=False`` (the page, until "Plan anyway" is
+    ticked) an overlap with the coach's sessions elsewhere is refused with a warning."""
     session = locked(session)
     engagement_require(actor, Perm.SCHEDULE_SESSIONS, session.engagement)
     _require_planned(session)
@@ -171,10 +210,16 @@ def session_reschedule(
         raise ValidationError(
             {"duration_minutes": f"Coaching sessions last {low} to {high} minutes."}
         )
+    if not allow_overlap:
+        _warn_coach_elsewhere(session.engagement, [(scheduled_at, duration_minutes)])
     bump_version(session, expected=expected_version)
+    moved = (scheduled_at, duration_minutes) != (session.scheduled_at, session.duration_minutes)
     session.scheduled_at = scheduled_at
     session.duration_minutes = duration_minutes
-    return validated_save(session)
+    validated_save(session)
+    if moved:
+        calendar_changed(session)
+    return session
 
 
 @transaction.atomic
@@ -191,6 +236,8 @@ def session_mark(*, actor: User, session: CoachingSession, status: str) -> Coach
     session.closed_at = timezone.now()
     session.version += 1
     session.save()
+    # A cancellation leaves both calendars; a no-show stays there as what it was.
+    calendar_changed(session, send=status == Status.CANCELLED)
     # Its agenda waits for the next session.
     session.topics.filter(status=AgendaTopic.Status.OPEN).update(status=AgendaTopic.Status.CARRIED)
     _carry_pending_topics(session.engagement)
@@ -228,10 +275,17 @@ def agenda_topic_add(*, actor: User, session: CoachingSession, title: str) -> Ag
                 "a session rarely covers more."
             }
         )
+    first_from_coachee = (
+        actor.pk == engagement.coachee_id
+        and not topics.filter(added_by_id=engagement.coachee_id).exists()
+    )
     position = (topics.aggregate(m=Max("position"))["m"] or 0) + 1
-    return validated_save(
+    topic = validated_save(
         AgendaTopic(session=session, title=title, added_by=actor, position=position)
     )
+    if first_from_coachee:
+        events.agenda_added(session)
+    return topic
 
 
 @transaction.atomic
@@ -438,6 +492,7 @@ def session_close(
     session.status = Status.HELD
     session.closed_at = timezone.now()
     validated_save(session)
+    calendar_changed(session, send=False)  # held: the feed shows it so, nothing to email
     session.topics.filter(status=AgendaTopic.Status.OPEN, commitment__isnull=True).update(
         status=AgendaTopic.Status.CARRIED
     )

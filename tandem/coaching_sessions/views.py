@@ -602,7 +602,11 @@ def sessions_plan(request: AuthedRequest, pk: str) -> HttpResponse:
             ),
         )
         if planned is not None:
-            messages.success(request, f"{len(planned)} session(s) planned.")
+            messages.success(
+                request,
+                f"{len(planned)} session(s) planned; invitations are on their way to "
+                f"{engagement.coachee.get_short_name()} and you.",
+            )
             return redirect("engagement_detail", pk=engagement.pk)
     return render(request, "coaching_sessions/plan.html", {"engagement": engagement, "form": form})
 
@@ -629,10 +633,11 @@ def session_schedule(request: AuthedRequest, pk: str) -> HttpResponse:
                 scheduled_at=form.cleaned_data["scheduled_at"],
                 duration_minutes=form.cleaned_data["duration_minutes"],
                 expected_version=form.cleaned_data["version"],
+                allow_overlap=form.cleaned_data["allow_overlap"],
             ),
         )
         if saved is not None:
-            messages.success(request, "Session rescheduled.")
+            messages.success(request, "Session rescheduled; both calendars get the new time.")
             return redirect("engagement_detail", pk=session.engagement_id)
     return render(
         request,

@@ -153,6 +153,10 @@ def sponsor_summary_save(
     summary.approved_at = timezone.now() if approve else None
     summary.full_clean()
     summary.save()
+    if approve:
+        from tandem.notifications.events import summary_approved
+
+        summary_approved(summary)  # the sponsor is told; what it says stays in the app
     return summary
 
 

@@ -351,16 +351,30 @@ def engagement_set_status(*, actor: User, engagement: Engagement, status: str) -
     engagement.version += 1
     engagement.save(update_fields=["status", "status_before_pause", "version", "updated_at"])
     if status in {Status.CANCELLED, Status.COMPLETED}:
-        # Nothing more will take place: sessions still planned are called off.
-        engagement.sessions.filter(status="planned").update(
-            status="cancelled", closed_at=timezone.now()
-        )
+        _call_off_planned_sessions(engagement)
     if status == Status.CANCELLED:  # and a 360 still open stops taking answers
         from tandem.feedback.services import close_round
 
         for cycle in engagement.feedback_cycles.select_for_update().filter(status="open"):
             close_round(cycle)
     return engagement
+
+
+def _call_off_planned_sessions(engagement: Engagement) -> None:
+    """Nothing more will take place: sessions still planned are cancelled, and each leaves
+    both calendars (a higher SEQUENCE, METHOD CANCEL)."""
+    from tandem.coaching_sessions.models import CoachingSession
+    from tandem.notifications.calendar import calendar_changed
+
+    planned = list(
+        engagement.sessions.select_for_update().filter(status=CoachingSession.Status.PLANNED)
+    )
+    for session in planned:
+        session.status = CoachingSession.Status.CANCELLED
+        session.closed_at = timezone.now()
+        session.version += 1
+        session.save(update_fields=["status", "closed_at", "version", "updated_at"])
+        calendar_changed(session)
 
 
 # --- behavioural targets ---------------------------------------------------------------

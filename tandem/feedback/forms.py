@@ -26,9 +26,32 @@ class CycleForm(forms.Form):
         help_text="Their invitation will say so. Otherwise the manager counts among 'Others'.",
     )
 
+    reminder_days = forms.CharField(
+        label="Remind raters who have not answered",
+        required=False,
+        initial="3, 1",
+        help_text="Days before the deadline, e.g. “3, 1”. Empty: no reminders (you can still "
+        "remind them from the 360's page). Those who answered are never reminded.",
+    )
+
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["closes_on"].initial = timezone.localdate() + dt.timedelta(days=14)
+
+    def clean_reminder_days(self) -> list[int]:
+        from tandem.feedback.services import reminder_days_problem
+
+        raw = self.cleaned_data.get("reminder_days") or ""
+        parts = [p for p in raw.replace(";", ",").replace(" ", ",").split(",") if p]
+        if not all(p.isdigit() for p in parts):
+            raise forms.ValidationError(
+                "Write whole numbers of days separated by commas, such as “3, 1”."
+            )
+        days = sorted({int(p) for p in parts}, reverse=True)
+        problem = reminder_days_problem(days)
+        if problem:
+            raise forms.ValidationError(problem)
+        return days
 
 
 class NominateForm(forms.Form):

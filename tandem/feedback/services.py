@@ -19,6 +19,7 @@ from tandem.core.services import locked
 from tandem.engagements.models import Engagement
 from tandem.feedback import library
 from tandem.feedback.models import Comment, FeedbackCycle, Invitation, RaterGroup, Response
+from tandem.notifications import events
 
 Kind = FeedbackCycle.Kind
 Status = FeedbackCycle.Status
@@ -81,9 +82,13 @@ def cycle_create(
     closes_on: dt.date,
     competency_keys: list[str] | None = None,
     manager_shown_alone: bool = False,
+    reminder_days: list[int] | None = None,
 ) -> FeedbackCycle:
     """Set up a 360 round. Baseline and close ask competencies and targets; midpoint,
-    the targets only. Midpoint and close compare with the released baseline."""
+    the targets only. Midpoint and close compare with the released baseline.
+
+    Raters who have not answered are reminded ``reminder_days`` days before the deadline
+    (3 and 1 unless chosen; an empty list sends none). The coachee is asked to nominate."""
     engagement = locked(engagement)
     engagement_require(actor, Perm.RUN_360, engagement)
     errors: dict[str, str] = {}
@@ -104,16 +109,36 @@ def cycle_create(
     baseline = engagement.feedback_cycles.filter(kind=Kind.BASELINE).first()
     if kind in {Kind.MIDPOINT, Kind.CLOSE} and baseline is None:
         errors["kind"] = "Run the baseline 360 first: later rounds are measured against it."
+    days = DEFAULT_REMINDER_DAYS if reminder_days is None else reminder_days
+    problem = reminder_days_problem(days)
+    if problem:
+        errors["reminder_days"] = problem
     if errors:
         raise ValidationError(errors)
-    return FeedbackCycle.objects.create(
+    cycle = FeedbackCycle.objects.create(
         engagement=engagement,
         kind=kind,
         closes_on=closes_on,
         competency_keys=keys if kind != Kind.MIDPOINT else [],
         manager_shown_alone=manager_shown_alone,
         compared_to=baseline if kind != Kind.BASELINE else None,
+        reminder_days=sorted(set(days), reverse=True),
     )
+    events.cycle_set_up(cycle)
+    return cycle
+
+
+DEFAULT_REMINDER_DAYS = [3, 1]
+MAX_REMINDERS = 4
+
+
+def reminder_days_problem(days: list[int]) -> str | None:
+    """Why these reminder days cannot be used, or None."""
+    if len(set(days)) > MAX_REMINDERS:
+        return f"Remind raters {MAX_REMINDERS} times at most: more reads as pressure."
+    if any(not isinstance(d, int) or not 1 <= d <= 30 for d in days):
+        return "Reminders go 1 to 30 days before the deadline."
+    return None
 
 
 def _require_status(cycle: FeedbackCycle, *allowed: str) -> None:
@@ -164,6 +189,8 @@ def invitation_nominate(
     invitation.status = Invitation.Status.PROPOSED  # sent_at stays: they were asked before
     invitation.full_clean()
     invitation.save()
+    if actor.pk != cycle.engagement.coach_id:
+        events.raters_proposed(cycle)  # the coach approves: told at most once a day
     return invitation
 
 
@@ -177,11 +204,10 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def _send_later(invitation: Invitation, *, reminder: bool) -> None:
-    from tandem.feedback.tasks import send_rater_email
-
-    invitation_id = str(invitation.pk)
-    transaction.on_commit(lambda: send_rater_email.enqueue(invitation_id, reminder))
+def _send_invitation(invitation: Invitation) -> None:
+    """The rater's email is a stored notification sent by the worker; the link itself is
+    read from the sealed invitation when it is sent, never stored with the notification."""
+    events.rater_invited(invitation)
 
 
 @transaction.atomic
@@ -196,7 +222,7 @@ def invitation_review(*, actor: User, invitation: Invitation, approve: bool) -> 
     if approve and cycle.status == Status.OPEN:
         _issue_link(invitation)
         invitation.sent_at = timezone.now()
-        _send_later(invitation, reminder=False)
+        _send_invitation(invitation)
     invitation.save()
     return invitation
 
@@ -243,7 +269,7 @@ def cycle_open(*, actor: User, cycle: FeedbackCycle) -> FeedbackCycle:
         _issue_link(invitation)
         invitation.sent_at = now
         invitation.save()
-        _send_later(invitation, reminder=False)
+        _send_invitation(invitation)
     cycle.status = Status.OPEN
     cycle.opened_at = now
     cycle.version += 1
@@ -275,20 +301,22 @@ def _require_before_deadline(cycle: FeedbackCycle) -> None:
 
 @transaction.atomic
 def cycle_send_reminders(*, actor: User, cycle: FeedbackCycle) -> int:
+    """The coach's "remind" button: raters who have not answered, at most once a day each
+    (a second press the same day sends nothing more). Returns how many were reminded."""
     cycle = locked(cycle)
     engagement_require(actor, Perm.RUN_360, cycle.engagement)
     _require_status(cycle, Status.OPEN)
     _require_before_deadline(cycle)
     pending = cycle.invitations.filter(
         status=Invitation.Status.APPROVED, completed=False, token_hash__isnull=False
-    )
+    ).exclude(group=RaterGroup.SELF)
     now = timezone.now()
     count = 0
     for invitation in pending:
-        invitation.reminded_at = now
-        invitation.save(update_fields=["reminded_at", "updated_at"])
-        _send_later(invitation, reminder=True)
-        count += 1
+        if events.rater_reminded(invitation, occasion=f"manual:{timezone.localdate(now)}"):
+            invitation.reminded_at = now
+            invitation.save(update_fields=["reminded_at", "updated_at"])
+            count += 1
     return count
 
 
@@ -486,4 +514,5 @@ def cycle_release(*, actor: User, cycle: FeedbackCycle) -> FeedbackCycle:
     cycle.released_at = timezone.now()
     cycle.version += 1
     cycle.save()
+    events.report_released(cycle)
     return cycle

@@ -29,7 +29,7 @@ from django.utils import timezone
 from tandem.notifications.kinds import TO_RATERS, Kind, Mode
 from tandem.notifications.messages import Message, build
 from tandem.notifications.models import Notification
-from tandem.notifications.services import mode_for
+from tandem.notifications.services import mode_for, site_url
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +60,9 @@ def deliver(notification_id: str) -> None:
     if notification is None:
         return  # sent already, not due, or another worker has it
     recipient = notification.recipient
+    if recipient is not None and not recipient.is_active:
+        _finish(notification, State.SKIPPED)  # deactivated since: they take no part any more
+        return
     zone = recipient.zone if recipient is not None else timezone.get_default_timezone()
     try:
         with timezone.override(zone):
@@ -69,6 +72,11 @@ def deliver(notification_id: str) -> None:
         _failed(notification, f"{type(exc).__name__} while preparing it")
         return
     if message is None:
+        if notification.kind == Kind.RATER_REMINDER:
+            # Not needed because the rater answered, or the round closed: no row says which,
+            # so nothing kept tells anyone who has answered.
+            Notification.objects.filter(pk=notification.pk).delete()
+            return
         _finish(notification, State.SKIPPED)
         return
     _remember(notification, message)
@@ -91,7 +99,9 @@ def deliver(notification_id: str) -> None:
     except Exception as exc:  # connection refused, timeouts: worth another try
         _retry_or_fail(notification, f"{type(exc).__name__}: {exc}")
     else:
-        _finish(notification, State.SENT, sent_at=timezone.now())
+        _finish(notification, State.SENT, sent_at=timezone.now(), last_error="")
+        if message.on_sent is not None:
+            message.on_sent()
 
 
 def _remember(notification: Notification, message: Message) -> None:
@@ -145,10 +155,6 @@ def release_stuck(now: dt.datetime | None = None) -> int:
 
 
 # --- the email ----------------------------------------------------------------------------
-
-
-def site_url(path: str) -> str:
-    return settings.SITE_URL.rstrip("/") + path
 
 
 def unsubscribe_token(user_id: object, kind: str) -> str:

@@ -8,6 +8,7 @@ import secrets
 import uuid
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -56,6 +57,11 @@ def notify(
         notification_id = notification.pk
         transaction.on_commit(lambda: enqueue(notification_id))
     return notification
+
+
+def site_url(path: str) -> str:
+    """An address in the app as emails and calendars link to it (``SITE_URL``)."""
+    return settings.SITE_URL.rstrip("/") + path
 
 
 def enqueue(notification_id: uuid.UUID) -> None:
@@ -115,7 +121,19 @@ def calendar_feed_regenerate(*, actor: User) -> str:
 
 @transaction.atomic
 def calendar_feed_revoke(*, actor: User) -> None:
+    """The address stops working at once (404); a new one can be made at any time."""
     CalendarFeed.objects.filter(user=actor).delete()
+
+
+# Calendar apps poll every few minutes: note the last fetch only now and then.
+FEED_TOUCH_EVERY = dt.timedelta(minutes=15)
+
+
+def calendar_feed_touch(feed: CalendarFeed) -> None:
+    """Remember when a calendar app last read the feed (shown on the settings page)."""
+    now = timezone.now()
+    if feed.last_fetched_at is None or feed.last_fetched_at < now - FEED_TOUCH_EVERY:
+        CalendarFeed.objects.filter(pk=feed.pk).update(last_fetched_at=now)
 
 
 __all__ = ["Kind", "notify"]

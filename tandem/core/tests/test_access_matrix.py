@@ -87,6 +87,17 @@ EXPECTED: dict[str, tuple[str, str | None, dict[str, object]]] = {
     "sponsor_change_decide": ("POST", "engagement", allow("coachee")),
     "sponsor_change_withdraw": ("POST", "engagement", allow("coach", "programme_admin")),
     "session_feedback": ("POST", "session", allow("coachee")),
+    # A person's own calendar address; the feed itself answers its secret only (no sign-in).
+    "calendar_settings": ("GET", None, SIGNED_IN),
+    "calendar_feed_regenerate": ("POST", None, SIGNED_IN),
+    "calendar_feed_revoke": ("POST", None, SIGNED_IN),
+    "calendar_feed": ("GET", None, {role: HIDDEN for role in ROLES}),
+    # Emails that could not be sent: the organisation's programme admins.
+    "failed_emails": ("GET", "organisation", allow("programme_admin")),
+    # The development outbox exists only with DEBUG on: 404 for everyone here.
+    "dev_outbox": ("GET", None, {role: HIDDEN for role in ROLES}),
+    "dev_outbox_email": ("GET", None, {role: HIDDEN for role in ROLES}),
+    "dev_outbox_ics": ("GET", None, {role: HIDDEN for role in ROLES}),
     # The organisation's people: its programme admins only; members 403, others 404.
     "people": ("GET", "organisation", allow("programme_admin")),
     "member_role": ("POST", "organisation", allow("programme_admin")),
@@ -245,6 +256,8 @@ def _url(name: str, obj_key: str | None, world) -> str:
         kwargs["kind"] = "midpoint"
     if "member_pk" in converters:
         kwargs["member_pk"] = _coachee_place(world).pk
+    if "file" in converters:
+        kwargs.update(file="20260101-000000-1.log", index=0)
     if "action_pk" in converters:
         kwargs["action_pk"] = world.previous_action.pk
     return reverse(name, kwargs=kwargs)

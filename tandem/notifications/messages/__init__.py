@@ -8,8 +8,11 @@ Builders say what happened and link to the app; they never carry confidential co
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+
+from django.utils import timezone
 
 from tandem.notifications.kinds import Kind
 from tandem.notifications.models import Notification
@@ -24,6 +27,8 @@ class Message:
     calendar_method: str = "REQUEST"
     # Added to the email only, never stored: a rater's one-time link.
     secret_link: str = ""
+    # Run once the email went out (the digest marks the items it listed as digested).
+    on_sent: Callable[[], None] | None = None
 
 
 Builder = Callable[[Notification], Message | None]
@@ -46,6 +51,20 @@ def build(notification: Notification) -> Message | None:
     return BUILDERS[notification.kind](notification)
 
 
+def when(start: dt.datetime, minutes: int | None = None) -> str:
+    """A time as the recipient reads it, on their own clock (the caller activated their zone):
+    "Tuesday 3 March 2026, 10:00–11:00 (Europe/London)"."""
+    local = timezone.localtime(start)
+    text = f"{local:%A} {local.day} {local:%B %Y, %H:%M}"
+    if minutes:
+        text += f"–{timezone.localtime(start + dt.timedelta(minutes=minutes)):%H:%M}"
+    return f"{text} ({timezone.get_current_timezone_name()})"
+
+
+def day(value: dt.date) -> str:
+    return f"{value:%A} {value.day} {value:%B %Y}"
+
+
 def _load() -> None:
     """The builders live beside each other by domain; importing them registers them."""
     from tandem.notifications.messages import (  # noqa: F401
@@ -53,5 +72,6 @@ def _load() -> None:
         digest,
         feedback,
         people,
+        reviews,
         sessions,
     )
