@@ -24,6 +24,7 @@ from tandem.core.services import locked, validated_save
 from tandem.core.versioning import bump_version
 from tandem.engagements.models import Engagement
 from tandem.engagements.services import COACHING_MINUTES, COACHING_SESSIONS
+from tandem.programmes.figures import figures_touch
 
 Status = CoachingSession.Status
 MAX_TOPICS = 6
@@ -101,6 +102,7 @@ def sessions_plan(
             raise ValidationError({"first_at": clash})
         sessions.append(validated_save(session))
     _carry_pending_topics(engagement)
+    figures_touch(engagement)
     return sessions
 
 
@@ -194,6 +196,7 @@ def session_mark(*, actor: User, session: CoachingSession, status: str) -> Coach
     # Its agenda waits for the next session.
     session.topics.filter(status=AgendaTopic.Status.OPEN).update(status=AgendaTopic.Status.CARRIED)
     _carry_pending_topics(session.engagement)
+    figures_touch(session.engagement_id)
     return session
 
 
@@ -442,6 +445,7 @@ def session_close(
         status=AgendaTopic.Status.CARRIED
     )
     _carry_pending_topics(session.engagement)
+    figures_touch(session.engagement_id)
     return session
 
 

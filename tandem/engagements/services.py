@@ -16,6 +16,7 @@ from tandem.core.versioning import bump_version
 from tandem.engagements.models import BehaviouralTarget, Engagement
 from tandem.notifications.kinds import Kind
 from tandem.notifications.services import notify
+from tandem.programmes.figures import figures_touch
 
 MAX_TARGETS = 5
 COACHING_MIN_DAYS = 84  # 12 weeks: "3 months" with some slack for holidays
@@ -154,6 +155,7 @@ def engagement_create(
     engagement.full_clean(validate_constraints=False)
     engagement_validate(engagement)
     engagement.save()
+    figures_touch(engagement)
     return engagement
 
 
@@ -192,6 +194,7 @@ def engagement_update(
         engagement.targets_submitted_at = None
         engagement.targets_submitted_by = None
     engagement.save()
+    figures_touch(engagement)  # dates decide a stall
     return engagement
 
 
@@ -256,6 +259,7 @@ def engagement_set_status(*, actor: User, engagement: Engagement, status: str) -
 
         for cycle in engagement.feedback_cycles.select_for_update().filter(status="open"):
             close_round(cycle)
+    figures_touch(engagement)
     return engagement
 
 
@@ -288,6 +292,7 @@ def target_create(*, actor: User, engagement: Engagement, **fields: Any) -> Beha
             "Merge or drop one first."
         )
     target = BehaviouralTarget(engagement=engagement, position=count, **fields)
+    figures_touch(engagement)
     return validated_save(target)
 
 
@@ -308,6 +313,7 @@ def target_update(
         if name not in TARGET_FIELDS:
             raise ValueError(f"Not a target field: {name}")
         setattr(target, name, value)
+    figures_touch(engagement)  # its area or linked question may have changed
     return validated_save(target)
 
 
@@ -316,6 +322,7 @@ def target_delete(*, actor: User, target: BehaviouralTarget) -> None:
     engagement = locked(target.engagement)
     engagement_require(actor, Perm.EDIT_TARGETS, engagement)
     target.delete()
+    figures_touch(engagement)
 
 
 @transaction.atomic

@@ -19,6 +19,7 @@ from tandem.core.services import locked
 from tandem.engagements.models import Engagement
 from tandem.feedback import library
 from tandem.feedback.models import Comment, FeedbackCycle, Invitation, RaterGroup, Response
+from tandem.programmes.figures import figures_touch
 
 Kind = FeedbackCycle.Kind
 Status = FeedbackCycle.Status
@@ -302,6 +303,7 @@ def cycle_close(*, actor: User, cycle: FeedbackCycle) -> FeedbackCycle:
     cycle = locked(cycle)
     engagement_require(actor, Perm.RUN_360, cycle.engagement)
     _require_status(cycle, Status.OPEN)
+    figures_touch(cycle.engagement_id)  # its response rate is final now
     return close_round(cycle)
 
 
@@ -486,4 +488,5 @@ def cycle_release(*, actor: User, cycle: FeedbackCycle) -> FeedbackCycle:
     cycle.released_at = timezone.now()
     cycle.version += 1
     cycle.save()
+    figures_touch(cycle.engagement_id)  # a closing 360's change
     return cycle

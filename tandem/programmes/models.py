@@ -65,6 +65,12 @@ class EngagementFigures(models.Model):
     last_held_at = models.DateTimeField(null=True, blank=True)
     feedback_count = models.PositiveIntegerField(default=0)
     feedback_sum = models.PositiveIntegerField(default=0)
+    # When the first rating came in: the stable order in which engagements join the
+    # programme's feedback average (five at a time).
+    feedback_first_at = models.DateTimeField(null=True, blank=True)
+    # The last held session itself: a stall notice names it, so a stall that persists is
+    # told once and a new one after another session is told again.
+    last_held_session = models.UUIDField(null=True, blank=True)
     raters_asked = models.PositiveIntegerField(default=0)
     raters_answered = models.PositiveIntegerField(default=0)
     targets = models.PositiveIntegerField(default=0)
@@ -75,6 +81,12 @@ class EngagementFigures(models.Model):
     targets_compared = models.PositiveIntegerField(default=0)
     targets_reliable = models.PositiveIntegerField(default=0)
     change_released_at = models.DateTimeField(null=True, blank=True)
+    # What the coach was last told about a stall (``stalled.stalled_notify``): for "no
+    # session for four weeks", when and after which held session (None: none held yet); for
+    # "past its end date", which end date. Not figures: ``figures_refresh`` leaves them be.
+    silence_notified_at = models.DateTimeField(null=True, blank=True)
+    silence_notified_after = models.UUIDField(null=True, blank=True)
+    overdue_notified_for = models.DateField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:
@@ -102,3 +114,23 @@ class CompetencyChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.competency}: {self.before:.1f} → {self.after:.1f}"
+
+
+class EngagementArea(models.Model):
+    """How many of one engagement's targets work on one coaching area — the area's code,
+    never the target's words. The dashboard's coaching themes add these up."""
+
+    engagement = models.ForeignKey(
+        Engagement, on_delete=models.CASCADE, related_name="target_areas"
+    )
+    # An ``accounts.areas.Area`` value, or "" for targets with no area and no linked question.
+    area = models.CharField(max_length=20, blank=True)
+    targets = models.PositiveSmallIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["engagement", "area"], name="one_count_per_area")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.area or 'no area'}: {self.targets}"

@@ -53,5 +53,6 @@ def _load() -> None:
         digest,
         feedback,
         people,
+        programmes,
         sessions,
     )

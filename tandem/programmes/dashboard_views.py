@@ -1,0 +1,139 @@
+"""The programme admin's dashboard and engagement list, and their CSV exports.
+
+Thin: the programme comes through ``programme_get_for`` (404 outsiders, 403 non-admins), the
+figures from ``dashboard.py``, the rules from ``disclosure.py``."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from tandem.accounts.models import Programme
+from tandem.core.http import AuthedRequest
+from tandem.programmes import exports
+from tandem.programmes.charts import before_after_chart
+from tandem.programmes.dashboard import (
+    Dashboard,
+    FilterOptions,
+    Filters,
+    ListFilters,
+    engagement_rows,
+    filter_options,
+    programme_dashboard,
+    stall_of_row,
+)
+from tandem.programmes.dashboard_forms import DashboardFilterForm, EngagementListForm
+from tandem.programmes.selectors import programme_get_for
+
+PER_PAGE = 50
+
+
+def _dashboard_for(
+    request: AuthedRequest, pk: str
+) -> tuple[Programme, FilterOptions, DashboardFilterForm, Dashboard]:
+    programme = programme_get_for(user=request.user, pk=pk)
+    options = filter_options(programme)
+    form = DashboardFilterForm(request.GET or None, options=options)
+    filters = form.filters() if form.is_bound and form.is_valid() else Filters()
+    return programme, options, form, programme_dashboard(programme=programme, filters=filters)
+
+
+@login_required
+@require_GET
+def programme_dashboard_page(request: AuthedRequest, pk: str) -> HttpResponse:
+    programme, options, form, dashboard = _dashboard_for(request, pk)
+    shown = [c for c in dashboard.competencies if c.hidden is None]
+    chart = before_after_chart(
+        [(c.name, c.before, c.after) for c in shown if c.before is not None and c.after is not None],
+        label="Mean 360 score per competency, before and after coaching (1–5)",
+    )
+    return render(
+        request,
+        "programmes/dashboard.html",
+        {
+            "programme": programme,
+            "tab": "dashboard",
+            "form": form,
+            "options": options,
+            "d": dashboard,
+            "chart": chart,
+            "hidden_competencies": [c for c in dashboard.competencies if c.hidden is not None],
+            "query": dashboard.filters.query(),
+            "filters_text": exports.describe_filters(dashboard.filters, options),
+        },
+    )
+
+
+@login_required
+@require_GET
+def programme_dashboard_csv(request: AuthedRequest, pk: str) -> HttpResponse:
+    programme, options, form, dashboard = _dashboard_for(request, pk)
+    if form.is_bound and not form.is_valid():
+        return _bad_filters(form)
+    return exports.stream_csv(
+        exports.dashboard_rows(dashboard, options),
+        filename=exports.export_filename(programme, "dashboard"),
+    )
+
+
+def _list_for(
+    request: AuthedRequest, pk: str
+) -> tuple[Programme, FilterOptions, EngagementListForm, ListFilters]:
+    programme = programme_get_for(user=request.user, pk=pk)
+    options = filter_options(programme)
+    form = EngagementListForm(request.GET or None, options=options)
+    filters = form.filters() if form.is_bound and form.is_valid() else ListFilters()
+    return programme, options, form, filters
+
+
+@login_required
+@require_GET
+def programme_engagements(request: AuthedRequest, pk: str) -> HttpResponse:
+    programme, options, form, filters = _list_for(request, pk)
+    now = timezone.now()
+    rows = engagement_rows(programme=programme, filters=filters, now=now).select_related(
+        "coach", "coachee"
+    )
+    page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "programmes/engagements.html",
+        {
+            "programme": programme,
+            "tab": "engagements",
+            "form": form,
+            "page": page,
+            "rows": [(e, stall_of_row(e, now)) for e in page.object_list],
+            "query": filters.query(),
+        },
+    )
+
+
+@login_required
+@require_GET
+def programme_engagements_csv(request: AuthedRequest, pk: str) -> HttpResponse:
+    programme, options, form, filters = _list_for(request, pk)
+    if form.is_bound and not form.is_valid():
+        return _bad_filters(form)
+    now = timezone.now()
+    rows = engagement_rows(programme=programme, filters=filters, now=now).select_related(
+        "coach", "coachee"
+    )
+    return exports.stream_csv(
+        exports.engagement_csv_rows(rows.iterator(chunk_size=2000), now),
+        filename=exports.export_filename(programme, "engagements"),
+    )
+
+
+def _bad_filters(form: DashboardFilterForm | EngagementListForm) -> HttpResponse:
+    """A file is no place for an error message: say what to fix, as plain text."""
+    problems = "\n".join(f"- {e}" for errors in form.errors.values() for e in errors)
+    return HttpResponse(
+        f"Nothing was exported: the filters are not right.\n{problems}\n",
+        status=400,
+        content_type="text/plain; charset=utf-8",
+    )

@@ -1,0 +1,13 @@
+"""Background work for programmes, through the django-tasks API (at once in development)."""
+
+from __future__ import annotations
+
+from django_tasks import task
+
+
+@task()
+def refresh_figures(engagement_id: str) -> None:
+    """Recompute one engagement's dashboard figures (``figures.figures_refresh``)."""
+    from tandem.programmes.figures import figures_refresh
+
+    figures_refresh(engagement_id)
