@@ -76,7 +76,7 @@ class Filters:
 
     training: bool | None = None  # True: took the programme's training first
     cohort: str | None = None
-    coach: UUID | None = None
+    coach: int | None = None
 
     @property
     def active(self) -> bool:
@@ -115,7 +115,7 @@ class Filters:
 @dataclass(frozen=True)
 class FilterOptions:
     cohorts: list[str]
-    coaches: list[tuple[UUID, str]]
+    coaches: list[tuple[int, str]]
     training: bool  # whether to offer it: the programme follows a training, or some say
 
 
@@ -584,7 +584,7 @@ def _themes(programme: Programme, filters: Filters) -> list[ThemeRow]:
 class ListFilters:
     status: str | None = None
     cohort: str | None = None
-    coach: UUID | None = None
+    coach: int | None = None
     stalled: bool = False
 
     def query(self) -> str:

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 from typing import Any
-from uuid import UUID
-
 from django import forms
 
 from tandem.engagements.models import Engagement
@@ -34,9 +32,9 @@ class _ProgrammeFilterForm(forms.Form):
     def _cohort(self) -> str | None:
         return self.cleaned_data.get("cohort") or None
 
-    def _coach(self) -> UUID | None:
+    def _coach(self) -> int | None:
         value = self.cleaned_data.get("coach")
-        return UUID(value) if value else None
+        return int(value) if value else None
 
 
 class DashboardFilterForm(_ProgrammeFilterForm):
