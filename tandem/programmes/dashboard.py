@@ -47,7 +47,6 @@ from tandem.programmes.disclosure import (
     MIN_ENGAGEMENTS,
     Cell,
     Hidden,
-    shown_views,
     stepped,
     verdict,
 )
@@ -296,13 +295,15 @@ def programme_dashboard(
         stalled=[
             (e, stall)
             for e in stalled_rows
-            if (stall := stall_of(
-                status=e.status,
-                start_date=e.start_date,
-                end_date=e.end_date,
-                last_held_at=e.last_held,  # type: ignore[attr-defined]
-                now=now,
-            ))
+            if (
+                stall := stall_of(
+                    status=e.status,
+                    start_date=e.start_date,
+                    end_date=e.end_date,
+                    last_held_at=e.last_held,
+                    now=now,
+                )
+            )
             is not None
         ],
         stalled_total=stalled.count(),
@@ -481,11 +482,11 @@ def _competencies(programme: Programme, filters: Filters) -> list[CompetencyRow]
     inner, params = annotated.query.sql_with_params()
     counted = "w_rn <= (w_n / 5) * 5"
     sql = (
-        "SELECT d_key, MAX(w_n), SUM(CASE WHEN {c} THEN 1 ELSE 0 END), "  # noqa: S608
-        "SUM(CASE WHEN {c} THEN d_before END), SUM(CASE WHEN {c} THEN d_after END) "
+        f"SELECT d_key, MAX(w_n), SUM(CASE WHEN {counted} THEN 1 ELSE 0 END), "  # noqa: S608
+        f"SUM(CASE WHEN {counted} THEN d_before END), SUM(CASE WHEN {counted} THEN d_after END) "
         "FROM (SELECT b.*, ROW_NUMBER() OVER (PARTITION BY d_key ORDER BY d_at, d_id) AS w_rn, "
-        "COUNT(*) OVER (PARTITION BY d_key) AS w_n FROM ({inner}) b) w GROUP BY d_key"
-    ).format(c=counted, inner=inner)
+        f"COUNT(*) OVER (PARTITION BY d_key) AS w_n FROM ({inner}) b) w GROUP BY d_key"
+    )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         found = {key: (int(n), int(used), b, a) for key, n, used, b, a in cursor.fetchall()}
@@ -573,7 +574,9 @@ def _themes(programme: Programme, filters: Filters) -> list[ThemeRow]:
                 hidden,
             )
         )
-    rows.sort(key=lambda r: (r.area == OTHER_AREAS, r.hidden is not None, -(r.targets or 0), r.label))
+    rows.sort(
+        key=lambda r: (r.area == OTHER_AREAS, r.hidden is not None, -(r.targets or 0), r.label)
+    )
     return rows
 
 
@@ -682,8 +685,8 @@ def _held_by(coach: User) -> Q:
     for engagement_id, chain in chains.items():
         start: dt.datetime | None = None
         who = chain[0].from_coach_id
-        for handover in [*chain, None]:
-            end = handover.created_at if handover is not None else None
+        for step in [*chain, None]:
+            end = step.created_at if step is not None else None
             if who == coach.pk:
                 period = Q(session__engagement_id=engagement_id)
                 if start is not None:
@@ -691,6 +694,6 @@ def _held_by(coach: User) -> Q:
                 if end is not None:
                     period &= Q(session__scheduled_at__lt=end)
                 mine |= period
-            if handover is not None:
-                start, who = handover.created_at, handover.to_coach_id
+            if step is not None:
+                start, who = step.created_at, step.to_coach_id
     return mine

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+
 from django import forms
 
 from tandem.engagements.models import Engagement

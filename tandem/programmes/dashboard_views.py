@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
@@ -48,7 +49,11 @@ def programme_dashboard_page(request: AuthedRequest, pk: str) -> HttpResponse:
     programme, options, form, dashboard = _dashboard_for(request, pk)
     shown = [c for c in dashboard.competencies if c.hidden is None]
     chart = before_after_chart(
-        [(c.name, c.before, c.after) for c in shown if c.before is not None and c.after is not None],
+        [
+            (c.name, c.before, c.after)
+            for c in shown
+            if c.before is not None and c.after is not None
+        ],
         label="Mean 360 score per competency, before and after coaching (1–5)",
     )
     return render(
@@ -70,7 +75,7 @@ def programme_dashboard_page(request: AuthedRequest, pk: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def programme_dashboard_csv(request: AuthedRequest, pk: str) -> HttpResponse:
+def programme_dashboard_csv(request: AuthedRequest, pk: str) -> HttpResponseBase:
     programme, options, form, dashboard = _dashboard_for(request, pk)
     if form.is_bound and not form.is_valid():
         return _bad_filters(form)
@@ -93,7 +98,7 @@ def _list_for(
 @login_required
 @require_GET
 def programme_engagements(request: AuthedRequest, pk: str) -> HttpResponse:
-    programme, options, form, filters = _list_for(request, pk)
+    programme, _, form, filters = _list_for(request, pk)
     now = timezone.now()
     rows = engagement_rows(programme=programme, filters=filters, now=now).select_related(
         "coach", "coachee"
@@ -115,8 +120,8 @@ def programme_engagements(request: AuthedRequest, pk: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def programme_engagements_csv(request: AuthedRequest, pk: str) -> HttpResponse:
-    programme, options, form, filters = _list_for(request, pk)
+def programme_engagements_csv(request: AuthedRequest, pk: str) -> HttpResponseBase:
+    programme, _, form, filters = _list_for(request, pk)
     if form.is_bound and not form.is_valid():
         return _bad_filters(form)
     now = timezone.now()

@@ -21,8 +21,8 @@ from tandem.accounts.models import Programme
 from tandem.engagements.models import Engagement
 from tandem.programmes.dashboard import (
     Dashboard,
-    FilterOptions,
     Figure,
+    FilterOptions,
     Filters,
     stall_of_row,
 )
@@ -101,7 +101,10 @@ def dashboard_rows(dashboard: Dashboard, options: FilterOptions) -> Iterator[lis
     yield _figure("Session feedback", "Mean usefulness (1–5)", dashboard.feedback, STEPS)
     yield _figure("Outcomes", "Mean GAS T-score at close", dashboard.t_score, STEPS)
     yield _figure(
-        "Outcomes", "Targets with a reliable improvement in the closing 360", dashboard.reliable, STEPS
+        "Outcomes",
+        "Targets with a reliable improvement in the closing 360",
+        dashboard.reliable,
+        STEPS,
     )
     for row in dashboard.competencies:
         for when, value in (("before", row.before), ("after", row.after)):

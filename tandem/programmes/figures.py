@@ -91,6 +91,7 @@ def figures_refresh(engagement_id: UUID | str) -> EngagementFigures | None:
     the source tables. Returns the row, or None if the engagement is gone."""
     from tandem.coaching_sessions.models import CoachingSession, SessionFeedback
 
+    engagement_id = UUID(str(engagement_id))
     figures = _locked_row(engagement_id)
     if figures is None:
         return None
@@ -135,7 +136,7 @@ def figures_refresh(engagement_id: UUID | str) -> EngagementFigures | None:
     return figures
 
 
-def _locked_row(engagement_id: UUID | str) -> EngagementFigures | None:
+def _locked_row(engagement_id: UUID) -> EngagementFigures | None:
     """The engagement's figures row, locked: one refresh at a time per engagement, so a
     later one waits and then reads what the earlier one could not see yet."""
     figures = EngagementFigures.objects.select_for_update().filter(pk=engagement_id).first()
@@ -205,9 +206,7 @@ def _raters(engagement_id: UUID | str) -> tuple[int, int]:
 
     finished = [FeedbackCycle.Status.CLOSED, FeedbackCycle.Status.RELEASED]
     asked = (
-        Invitation.objects.filter(
-            cycle__engagement_id=engagement_id, cycle__status__in=finished
-        )
+        Invitation.objects.filter(cycle__engagement_id=engagement_id, cycle__status__in=finished)
         .exclude(group=RaterGroup.SELF)
         .filter(Q(status=Invitation.Status.APPROVED) | Q(sent_at__isnull=False))
         .count()
@@ -253,7 +252,8 @@ def _outcome(engagement_id: UUID | str, targets: list[BehaviouralTarget]) -> _Ou
     competencies: list[tuple[str, float, float]] = []
     released_at = None
     if close is not None and isinstance(close[0], dict):
-        report, released_at = close
+        report: dict[str, Any] = close[0]
+        released_at = close[1]
         change = report.get("change")
         if isinstance(change, dict):
             compared, reliable = _targets_changed(change.get("targets") or [])

@@ -49,8 +49,7 @@ class Stall:
     def __str__(self) -> str:
         if self.reason == Reason.OVERDUE:
             return (
-                f"Past its end date ({self.since:%-d %b %Y}) and still "
-                f"{self.status_label.lower()}"
+                f"Past its end date ({self.since:%-d %b %Y}) and still {self.status_label.lower()}"
             )
         if self.reason == Reason.SILENT:
             return f"No session held since {self.since:%-d %b %Y} ({self.weeks} weeks)"
@@ -164,7 +163,10 @@ def stalled_notify(now: dt.datetime | None = None) -> int:
             marker = (
                 {"overdue_notified_for": engagement.end_date}
                 if stall.reason == Reason.OVERDUE
-                else {"silence_notified_at": now, "silence_notified_after": figures.last_held_session}
+                else {
+                    "silence_notified_at": now,
+                    "silence_notified_after": figures.last_held_session,
+                }
             )
             EngagementFigures.objects.filter(pk=engagement.pk).update(**marker)
         told += 1

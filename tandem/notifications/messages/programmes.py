@@ -18,6 +18,8 @@ def engagement_stalled(notification: Notification) -> Message | None:
     from tandem.programmes.models import EngagementFigures
     from tandem.programmes.stalled import Reason, stall_of
 
+    if notification.engagement_id is None:
+        return None
     engagement = (
         Engagement.objects.filter(pk=notification.engagement_id).select_related("coachee").first()
     )

@@ -51,7 +51,7 @@ def engagements(
     coachees = people(organisation, count)
     if coach is None and not coaches:
         coaches = people(organisation, 1, role="coach")
-    pool = coaches or [coach]
+    pool: list[User] = coaches or ([coach] if coach else [])
     start = start or timezone.localdate() - dt.timedelta(days=10)
     made = Engagement.objects.bulk_create(
         Engagement(

@@ -163,12 +163,8 @@ def test_a_filter_is_shown_when_both_sides_have_five(programme):
 
 def test_coach_and_training_filters(programme):
     coach_a, coach_b = people(programme.organisation, 2, role="coach")
-    engagements(
-        programme, 5, coach=coach_a, after_training=True, figures={"close_t_score": 60.0}
-    )
-    engagements(
-        programme, 5, coach=coach_b, after_training=False, figures={"close_t_score": 40.0}
-    )
+    engagements(programme, 5, coach=coach_a, after_training=True, figures={"close_t_score": 60.0})
+    engagements(programme, 5, coach=coach_b, after_training=False, figures={"close_t_score": 40.0})
     assert dashboard(programme, training=True).t_score.value == pytest.approx(60.0)
     assert dashboard(programme, coach=coach_b.pk).t_score.value == pytest.approx(40.0)
     assert dashboard(programme, coach=coach_b.pk, training=False).t_score.value == 40.0
