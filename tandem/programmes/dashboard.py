@@ -17,18 +17,18 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import asdict, dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 from uuid import UUID
 
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import (
     Case,
     Count,
     F,
-    IntegerField,
     Q,
     QuerySet,
     Sum,
@@ -36,6 +36,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils import timezone
 
 from tandem.accounts.areas import Area
@@ -191,6 +192,20 @@ class StatusCount:
 
 
 @dataclass(frozen=True)
+class StalledRow:
+    pk: UUID
+    title: str
+    coach: str
+    status: str
+    status_label: str
+    reason: str
+
+    @property
+    def link(self) -> str:
+        return reverse("engagement_detail", args=[self.pk])
+
+
+@dataclass(frozen=True)
 class Dashboard:
     programme: Programme
     filters: Filters
@@ -206,8 +221,48 @@ class Dashboard:
     reliable: Figure
     competencies: list[CompetencyRow]
     themes: list[ThemeRow]
-    stalled: list[tuple[Engagement, Stall]] = field(default_factory=list)
+    stalled: list[StalledRow] = field(default_factory=list)
     stalled_total: int = 0
+
+    def to_data(self) -> dict[str, Any]:
+        """The figures as JSON (for ``DashboardSnapshot``): numbers and labels only."""
+        data = asdict(self)
+        del data["programme"], data["filters"]
+        for row in data["stalled"]:
+            row["pk"] = str(row["pk"])
+        return data
+
+    @classmethod
+    def from_data(
+        cls, data: Mapping[str, Any], programme: Programme, filters: Filters
+    ) -> Dashboard:
+        def figure(d: Mapping[str, Any]) -> Figure:
+            return Figure(**{**d, "hidden": Hidden(d["hidden"]) if d["hidden"] else None})
+
+        return cls(
+            programme=programme,
+            filters=filters,
+            engagements=data["engagements"],
+            by_status=[StatusCount(**row) for row in data["by_status"]],
+            sessions_held=data["sessions_held"],
+            sessions_ahead=data["sessions_ahead"],
+            sessions_contracted=data["sessions_contracted"],
+            action_share=figure(data["action_share"]),
+            response_rate=figure(data["response_rate"]),
+            feedback=figure(data["feedback"]),
+            t_score=figure(data["t_score"]),
+            reliable=figure(data["reliable"]),
+            competencies=[
+                CompetencyRow(**{**r, "hidden": Hidden(r["hidden"]) if r["hidden"] else None})
+                for r in data["competencies"]
+            ],
+            themes=[
+                ThemeRow(**{**r, "hidden": Hidden(r["hidden"]) if r["hidden"] else None})
+                for r in data["themes"]
+            ],
+            stalled=[StalledRow(**{**r, "pk": UUID(r["pk"])}) for r in data["stalled"]],
+            stalled_total=data["stalled_total"],
+        )
 
 
 def programme_dashboard(
@@ -218,42 +273,10 @@ def programme_dashboard(
     base = Engagement.objects.filter(programme=programme).order_by()
     view = filters.apply(base)
     totals = _totals(view)
-    steps = _stepped(
-        view,
-        {
-            "t": (
-                Q(figures__close_t_score__isnull=False),
-                "figures__close_reviewed_at",
-                {"v": "figures__close_t_score"},
-            ),
-            "rel": (
-                Q(figures__targets_compared__gt=0),
-                "figures__change_released_at",
-                {"ok": "figures__targets_reliable", "of": "figures__targets_compared"},
-            ),
-            "fb": (
-                Q(figures__feedback_count__gt=0),
-                "figures__feedback_first_at",
-                {"sum": "figures__feedback_sum", "n": "figures__feedback_count"},
-            ),
-        },
-    )
-    contributing = {
-        "action": totals["n_action"],
-        "rate": totals["n_rate"],
-        "t": steps["t"]["n"],
-        "rel": steps["rel"]["n"],
-        "fb": steps["fb"]["n"],
-    }
+    steps = _stepped(view, {name: totals[f"n_{name}"] for name in STEPPED})
+    contributing = {name: totals[f"n_{name}"] for name in (*STEPPED, "action", "rate")}
     rules = _Rules(filters, base, contributing)
     stalled = view.filter(stalled_q(now))
-    stalled_rows = (
-        stalled.select_related("coach", "coachee")
-        .annotate(last_held=F("figures__last_held_at"))
-        .order_by(F("figures__last_held_at").asc(nulls_first=True), "start_date", "pk")[
-            :STALLED_SHOWN
-        ]
-    )
     return Dashboard(
         programme=programme,
         filters=filters,
@@ -292,22 +315,111 @@ def programme_dashboard(
         ),
         competencies=_competencies(programme, filters),
         themes=_themes(programme, filters),
-        stalled=[
-            (e, stall)
-            for e in stalled_rows
-            if (
-                stall := stall_of(
-                    status=e.status,
-                    start_date=e.start_date,
-                    end_date=e.end_date,
-                    last_held_at=e.last_held,
-                    now=now,
-                )
-            )
-            is not None
-        ],
+        stalled=_stalled_rows(stalled, now),
         stalled_total=stalled.count(),
     )
+
+
+# --- kept between requests ---------------------------------------------------------------
+
+# Time alone changes the stalls (four weeks pass) and the day: what is kept is computed
+# afresh at least this often, even if nothing changed.
+FRESH_FOR = dt.timedelta(minutes=15)
+
+
+class ProgrammeFigures:
+    """The dashboard's reads of one programme, kept between requests under its figures stamp
+    (``ProgrammeStamp``, raised by every refresh of an engagement's figures) and the
+    programme's own last change, so a change shows on the next request:
+
+    * the whole programme: the snapshot the background task computed after the last change
+      (``DashboardSnapshot``) — one row, whatever the programme's size; computed here only
+      if none is current (the task has not run yet, or ``FRESH_FOR`` has passed);
+    * a filtered view and the filter options: computed on first request, then kept in the
+      cache until the stamp moves.
+    """
+
+    def __init__(self, programme: Programme, now: dt.datetime | None = None) -> None:
+        from tandem.programmes.models import ProgrammeStamp
+
+        self.programme = programme
+        self.now = now or timezone.now()
+        self.version = (
+            ProgrammeStamp.objects.filter(programme=programme)
+            .values_list("version", flat=True)
+            .first()
+        ) or 0
+        bucket = int(self.now.timestamp() // FRESH_FOR.total_seconds())
+        changed = programme.updated_at.timestamp() if programme.updated_at else 0
+        self.prefix = f"tandem:dashboard:{programme.pk}:{changed}:{self.version}:{bucket}"
+
+    def options(self) -> FilterOptions:
+        key = f"{self.prefix}:options"
+        kept = cache.get(key)
+        if isinstance(kept, FilterOptions):
+            return kept
+        options = filter_options(self.programme)
+        cache.set(key, options, KEEP_SECONDS)
+        return options
+
+    def dashboard(self, filters: Filters) -> Dashboard:
+        if not filters.active:
+            return self._whole()
+        key = f"{self.prefix}:{filters.query()}"
+        kept = cache.get(key)
+        if isinstance(kept, Dashboard):
+            return kept
+        dashboard = programme_dashboard(programme=self.programme, filters=filters, now=self.now)
+        cache.set(key, dashboard, KEEP_SECONDS)
+        return dashboard
+
+    def _whole(self) -> Dashboard:
+        from tandem.programmes.models import DashboardSnapshot
+
+        snapshot = DashboardSnapshot.objects.filter(programme=self.programme).first()
+        if (
+            snapshot is not None
+            and snapshot.version == self.version
+            and snapshot.computed_at > self.now - FRESH_FOR
+            and snapshot.computed_at >= self.programme.updated_at
+        ):
+            return Dashboard.from_data(snapshot.data, self.programme, Filters())
+        return _snapshot_store(self.programme, self.version, self.now)
+
+
+def snapshot_refresh(programme_id: UUID | str) -> None:
+    """Compute and store the programme's dashboard snapshot (the background task after its
+    figures change). Changes from now on ask for another."""
+    from tandem.programmes.models import ProgrammeStamp
+
+    ProgrammeStamp.objects.filter(programme_id=programme_id).update(snapshot_asked_at=None)
+    programme = Programme.objects.filter(pk=programme_id).first()
+    if programme is None:
+        return
+    version = (
+        ProgrammeStamp.objects.filter(programme=programme).values_list("version", flat=True).first()
+    ) or 0
+    _snapshot_store(programme, version, timezone.now())
+
+
+def _snapshot_store(programme: Programme, version: int, now: dt.datetime) -> Dashboard:
+    from tandem.programmes.models import DashboardSnapshot
+
+    dashboard = programme_dashboard(programme=programme, filters=Filters(), now=now)
+    DashboardSnapshot.objects.bulk_create(  # one INSERT … ON CONFLICT UPDATE
+        [
+            DashboardSnapshot(
+                programme=programme, version=version, computed_at=now, data=dashboard.to_data()
+            )
+        ],
+        update_conflicts=True,
+        unique_fields=["programme"],
+        update_fields=["version", "computed_at", "data"],
+    )
+    return dashboard
+
+
+KEEP_SECONDS = int(FRESH_FOR.total_seconds()) * 2
 
 
 # --- the parts ----------------------------------------------------------------------------
@@ -325,6 +437,7 @@ def _totals(view: QuerySet[Engagement]) -> dict[str, Any]:
         asked=Coalesce(Sum("figures__raters_asked"), 0),
         answered=Coalesce(Sum("figures__raters_answered"), 0),
         n_rate=Count("pk", filter=Q(figures__raters_asked__gt=0)),
+        **{f"n_{name}": Count("pk", filter=include) for name, (include, _, _) in STEPPED.items()},
     )
     totals: dict[str, Any] = defaultdict(int)
     totals["by_status"] = {}
@@ -381,45 +494,95 @@ def _offered(cells: Sequence[Cell], depth: int) -> list[set[Any]]:
     return offered
 
 
-def _stepped(
-    view: QuerySet[Engagement], specs: Mapping[str, tuple[Q, str, Mapping[str, str]]]
-) -> dict[str, dict[str, Any]]:
-    """For each spec (which engagements contribute, the order they joined in, what to sum):
-    ``n`` contributing engagements, and the sums over the first ``used`` = 5·⌊n/5⌋ of them —
-    in one query, the steps taken by window functions in SQL."""
-    annotations: dict[str, Any] = {"d_id": F("pk")}
-    for name, (include, order, sums) in specs.items():
-        annotations[f"d_{name}_in"] = Case(
-            When(include, then=Value(1)), default=Value(0), output_field=IntegerField()
+# The stepped figures: which engagements contribute, the order they joined in (when the
+# figure was first recorded), and what to add up.
+STEPPED: dict[str, tuple[Q, str, dict[str, str]]] = {
+    "t": (
+        Q(figures__close_t_score__isnull=False),
+        "figures__close_reviewed_at",
+        {"v": "figures__close_t_score"},
+    ),
+    "rel": (
+        Q(figures__targets_compared__gt=0),
+        "figures__change_released_at",
+        {"ok": "figures__targets_reliable", "of": "figures__targets_compared"},
+    ),
+    "fb": (
+        Q(figures__feedback_count__gt=0),
+        "figures__feedback_first_at",
+        {"sum": "figures__feedback_sum", "n": "figures__feedback_count"},
+    ),
+}
+
+
+def _stepped(view: QuerySet[Engagement], counts: Mapping[str, int]) -> dict[str, dict[str, Any]]:
+    """For each of ``STEPPED``, the sums over the first ``used`` = 5·⌊n/5⌋ of its ``n``
+    contributing engagements, in one query: per figure, the contributing rows in their order
+    with a LIMIT (a bounded sort in the database), added up."""
+    parts, params, columns = [], [], []
+    for name, (include, order, sums) in STEPPED.items():
+        columns.append((name, tuple(sums)))
+        used = stepped(counts[name])
+        if not used:  # nothing to add up (and LIMIT 0 is no query to Django)
+            parts.append("(SELECT 0" + ", NULL" * len(sums) + ")")
+            continue
+        first = (
+            view.filter(include)
+            .order_by(order, "pk")
+            .annotate(**{f"d_{c}": F(path) for c, path in sums.items()})
+            .values(*[f"d_{c}" for c in sums])[:used]
         )
-        annotations[f"d_{name}_at"] = F(order)
-        for column, path in sums.items():
-            annotations[f"d_{name}_{column}"] = F(path)
-    inner, params = view.annotate(**annotations).values(*annotations).query.sql_with_params()
-    windows, selects = [], []
-    for name, (_, _, sums) in specs.items():
-        windows.append(
-            f"ROW_NUMBER() OVER (PARTITION BY d_{name}_in ORDER BY d_{name}_at, d_id) "
-            f"AS w_{name}_rn, SUM(d_{name}_in) OVER () AS w_{name}_n"
-        )
-        counted = f"d_{name}_in = 1 AND w_{name}_rn <= (w_{name}_n / 5) * 5"
-        selects.append(f"COALESCE(MAX(w_{name}_n), 0)")
-        selects.append(f"SUM(CASE WHEN {counted} THEN 1 ELSE 0 END)")
-        selects.extend(f"SUM(CASE WHEN {counted} THEN d_{name}_{c} END)" for c in sums)
-    sql = (
-        f"SELECT {', '.join(selects)} FROM (SELECT b.*, {', '.join(windows)} "  # noqa: S608
-        f"FROM ({inner}) b) w"
+        sql, first_params = first.query.sql_with_params()
+        totals = ", ".join(f"SUM(d_{c})" for c in sums)
+        parts.append(f"(SELECT COUNT(*), {totals} FROM ({sql}) first_{name})")  # noqa: S608
+        params.extend(first_params)
+    sql = "SELECT * FROM " + " CROSS JOIN ".join(  # noqa: S608 - our own SQL and Django's
+        f"{part} step_{name}" for part, (name, _) in zip(parts, columns, strict=True)
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         row = list(cursor.fetchone() or [])
     result: dict[str, dict[str, Any]] = {}
-    for name, (_, _, sums) in specs.items():
-        n, used, *values = row[: 2 + len(sums)]
-        row = row[2 + len(sums) :]
-        result[name] = {"n": int(n or 0), "used": int(used or 0)}
-        result[name].update({c: v or 0 for c, v in zip(sums, values, strict=True)})
+    for name, summed in columns:
+        used, *values = row[: 1 + len(summed)]
+        row = row[1 + len(summed) :]
+        result[name] = {"n": counts[name], "used": int(used or 0)}
+        result[name].update({c: v or 0 for c, v in zip(summed, values, strict=True)})
     return result
+
+
+def _stalled_rows(stalled: QuerySet[Engagement], now: dt.datetime) -> list[StalledRow]:
+    """The longest silent first: a handful, with the reason — the list has them all."""
+    rows = (
+        stalled.annotate(last_held=F("figures__last_held_at"))
+        .order_by(F("figures__last_held_at").asc(nulls_first=True), "start_date", "pk")
+        .values_list(
+            "pk",
+            "title",
+            "kind",
+            "coachee__full_name",
+            "coach__full_name",
+            "status",
+            "start_date",
+            "end_date",
+            "last_held",
+        )[:STALLED_SHOWN]
+    )
+    found = []
+    for pk, title, kind, coachee, coach, status, start, end, last in rows:
+        stall = stall_of(status=status, start_date=start, end_date=end, last_held_at=last, now=now)
+        if stall is not None:
+            found.append(
+                StalledRow(
+                    pk=pk,
+                    title=title or f"{KIND_WORD.get(kind, 'Coaching')}: {coachee}",
+                    coach=coach,
+                    status=status,
+                    status_label=str(STATUS_LABELS.get(status, status)),
+                    reason=str(stall),
+                )
+            )
+    return found
 
 
 def _share(hidden: Hidden | None, part: int, whole: int, n: int, of_what: str) -> Figure:
@@ -603,8 +766,9 @@ class ListFilters:
 def engagement_rows(
     *, programme: Programme, filters: ListFilters, now: dt.datetime | None = None
 ) -> QuerySet[Engagement]:
-    """The programme's engagements for the list and its export: people, status, dates and
-    session counts — never content. Ordered by start, newest first."""
+    """The programme's engagements for the list and its export, newest start first (an index
+    walk: ``engagements`` has one on programme and start date). Read what a row shows with
+    :func:`with_figures` — over a page's ids only, so a deep page costs what the first does."""
     now = now or timezone.now()
     rows = Engagement.objects.filter(programme=programme)
     if filters.status:
@@ -615,22 +779,123 @@ def engagement_rows(
         rows = rows.filter(coach_id=filters.coach)
     if filters.stalled:
         rows = rows.filter(stalled_q(now))
-    return rows.annotate(
+    return rows.order_by(*LIST_ORDER)
+
+
+LIST_ORDER = ("-start_date", "-pk")
+
+
+@dataclass(frozen=True)
+class ListRow:
+    """One engagement as the list and its export show it: people, status, dates and session
+    counts — never content."""
+
+    pk: UUID
+    title: str
+    cohort: str
+    after_training: bool | None
+    coachee: str
+    coach: str
+    status: str
+    status_label: str
+    start_date: dt.date
+    end_date: dt.date | None
+    planned_sessions: int
+    held: int
+    ahead: int  # planned and not yet held
+    last_held: dt.datetime | None
+    stall: Stall | None
+    dates: str  # "3 Mar – 30 Jun", the year added when not this year
+    last_held_day: str
+
+    @property
+    def link(self) -> str:
+        return reverse("engagement_detail", args=[self.pk])
+
+
+def short_day(value: dt.date | None, year: int) -> str:
+    """ "3 Mar", or "3 Mar 2025" when not this year (as the ``day`` template filter)."""
+    if value is None:
+        return ""
+    text = f"{value.day} {value:%b}"
+    return text if value.year == year else f"{text} {value.year}"
+
+
+ROW_FIELDS = (
+    "pk",
+    "kind",
+    "title",
+    "cohort",
+    "after_training",
+    "coachee__full_name",
+    "coach__full_name",
+    "status",
+    "start_date",
+    "end_date",
+    "planned_sessions",
+    "held",
+    "ahead",
+    "last_held",
+)
+STATUS_LABELS = dict(Engagement.Status.choices)
+KIND_WORD: dict[str, str] = {Engagement.Kind.ONE_ON_ONE: "1:1s"}  # as display_title
+
+
+def list_rows(rows: QuerySet[Engagement], now: dt.datetime) -> Iterator[ListRow]:
+    """Rows of :func:`engagement_rows` (or one page of them) as plain values, in one query,
+    without building a model instance per row."""
+    annotated = rows.annotate(
         held=Coalesce(F("figures__sessions_held"), 0),
         ahead=Coalesce(F("figures__sessions_live") - F("figures__sessions_held"), 0),
         last_held=F("figures__last_held_at"),
-    ).order_by("-start_date", "title", "pk")
+    ).values_list(*ROW_FIELDS)
+    year = timezone.localtime(now).year
+    for (
+        pk,
+        kind,
+        title,
+        cohort,
+        after_training,
+        coachee,
+        coach,
+        status,
+        start,
+        end,
+        planned,
+        held,
+        ahead,
+        last,
+    ) in annotated.iterator(chunk_size=2000):
+        last_day = timezone.localtime(last).date() if last else None
+        yield ListRow(
+            pk=pk,
+            title=title
+            or f"{'1:1s' if kind == Engagement.Kind.ONE_ON_ONE else 'Coaching'}: {coachee}",
+            cohort=cohort,
+            after_training=after_training,
+            coachee=coachee,
+            coach=coach,
+            status=status,
+            status_label=str(STATUS_LABELS.get(status, status)),
+            start_date=start,
+            end_date=end,
+            planned_sessions=planned,
+            held=held,
+            ahead=max(ahead, 0),
+            last_held=last,
+            stall=stall_of(
+                status=status, start_date=start, end_date=end, last_held_at=last, now=now
+            ),
+            dates=" – ".join(short_day(d, year) for d in (start, end) if d),
+            last_held_day=short_day(last_day, year),
+        )
 
 
-def stall_of_row(engagement: Engagement, now: dt.datetime) -> Stall | None:
-    """The stall of a row read by :func:`engagement_rows`."""
-    return stall_of(
-        status=engagement.status,
-        start_date=engagement.start_date,
-        end_date=engagement.end_date,
-        last_held_at=engagement.last_held,  # type: ignore[attr-defined]
-        now=now,
-    )
+def page_of(ids: Any, now: dt.datetime) -> list[ListRow]:
+    """The rows of one page of :func:`engagement_rows` (its ids, sliced by the paginator) in
+    one query: the programme's engagements are walked in the index, only the page's are
+    joined to their people and figures."""
+    return list(list_rows(Engagement.objects.filter(pk__in=ids).order_by(*LIST_ORDER), now))
 
 
 # --- a coach's own averages ---------------------------------------------------------------

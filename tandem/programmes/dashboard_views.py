@@ -22,10 +22,10 @@ from tandem.programmes.dashboard import (
     FilterOptions,
     Filters,
     ListFilters,
+    ProgrammeFigures,
     engagement_rows,
-    filter_options,
-    programme_dashboard,
-    stall_of_row,
+    list_rows,
+    page_of,
 )
 from tandem.programmes.dashboard_forms import DashboardFilterForm, EngagementListForm
 from tandem.programmes.selectors import programme_get_for
@@ -37,10 +37,11 @@ def _dashboard_for(
     request: AuthedRequest, pk: str
 ) -> tuple[Programme, FilterOptions, DashboardFilterForm, Dashboard]:
     programme = programme_get_for(user=request.user, pk=pk)
-    options = filter_options(programme)
+    kept = ProgrammeFigures(programme)
+    options = kept.options()
     form = DashboardFilterForm(request.GET or None, options=options)
     filters = form.filters() if form.is_bound and form.is_valid() else Filters()
-    return programme, options, form, programme_dashboard(programme=programme, filters=filters)
+    return programme, options, form, kept.dashboard(filters)
 
 
 @login_required
@@ -89,7 +90,7 @@ def _list_for(
     request: AuthedRequest, pk: str
 ) -> tuple[Programme, FilterOptions, EngagementListForm, ListFilters]:
     programme = programme_get_for(user=request.user, pk=pk)
-    options = filter_options(programme)
+    options = ProgrammeFigures(programme).options()
     form = EngagementListForm(request.GET or None, options=options)
     filters = form.filters() if form.is_bound and form.is_valid() else ListFilters()
     return programme, options, form, filters
@@ -100,10 +101,10 @@ def _list_for(
 def programme_engagements(request: AuthedRequest, pk: str) -> HttpResponse:
     programme, _, form, filters = _list_for(request, pk)
     now = timezone.now()
-    rows = engagement_rows(programme=programme, filters=filters, now=now).select_related(
-        "coach", "coachee"
+    ids = engagement_rows(programme=programme, filters=filters, now=now).values_list(
+        "pk", flat=True
     )
-    page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
+    page = Paginator(ids, PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "programmes/engagements.html",
@@ -112,7 +113,8 @@ def programme_engagements(request: AuthedRequest, pk: str) -> HttpResponse:
             "tab": "engagements",
             "form": form,
             "page": page,
-            "rows": [(e, stall_of_row(e, now)) for e in page.object_list],
+            "rows": page_of(page.object_list, now),
+            "this_year": now.year,
             "query": filters.query(),
         },
     )
@@ -125,11 +127,9 @@ def programme_engagements_csv(request: AuthedRequest, pk: str) -> HttpResponseBa
     if form.is_bound and not form.is_valid():
         return _bad_filters(form)
     now = timezone.now()
-    rows = engagement_rows(programme=programme, filters=filters, now=now).select_related(
-        "coach", "coachee"
-    )
+    rows = list_rows(engagement_rows(programme=programme, filters=filters, now=now), now)
     return exports.stream_csv(
-        exports.engagement_csv_rows(rows.iterator(chunk_size=2000), now),
+        exports.engagement_csv_rows(rows),
         filename=exports.export_filename(programme, "engagements"),
     )
 

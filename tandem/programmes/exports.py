@@ -18,14 +18,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from tandem.accounts.models import Programme
-from tandem.engagements.models import Engagement
-from tandem.programmes.dashboard import (
-    Dashboard,
-    Figure,
-    FilterOptions,
-    Filters,
-    stall_of_row,
-)
+from tandem.programmes.dashboard import Dashboard, Figure, FilterOptions, Filters, ListRow
 
 # A cell starting with one of these is a formula to Excel, LibreOffice and Google Sheets
 # ("=HYPERLINK(…)" in a name would run when the file is opened).
@@ -139,23 +132,21 @@ ENGAGEMENT_HEADER = [
 TRAINING_TEXT = {True: "yes", False: "no", None: "not recorded"}
 
 
-def engagement_csv_rows(rows: Iterable[Engagement], now: dt.datetime) -> Iterator[list[Any]]:
+def engagement_csv_rows(rows: Iterable[ListRow]) -> Iterator[list[Any]]:
     yield ENGAGEMENT_HEADER
-    for e in rows:
-        stall = stall_of_row(e, now)
-        last = e.last_held  # type: ignore[attr-defined]
+    for row in rows:
         yield [
-            csv_text(e.display_title),
-            csv_text(e.coachee.full_name),
-            csv_text(e.coach.full_name),
-            csv_text(e.cohort),
-            TRAINING_TEXT[e.after_training],
-            e.get_status_display(),
-            e.start_date.isoformat(),
-            e.end_date.isoformat() if e.end_date else "",
-            e.held,  # type: ignore[attr-defined]
-            e.ahead,  # type: ignore[attr-defined]
-            e.planned_sessions,
-            timezone.localtime(last).date().isoformat() if last else "",
-            str(stall) if stall else "",
+            csv_text(row.title),
+            csv_text(row.coachee),
+            csv_text(row.coach),
+            csv_text(row.cohort),
+            TRAINING_TEXT[row.after_training],
+            row.status_label,
+            row.start_date.isoformat(),
+            row.end_date.isoformat() if row.end_date else "",
+            row.held,
+            row.ahead,
+            row.planned_sessions,
+            timezone.localtime(row.last_held).date().isoformat() if row.last_held else "",
+            str(row.stall) if row.stall else "",
         ]

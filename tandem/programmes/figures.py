@@ -17,12 +17,15 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 from uuid import UUID
 
 from django.db import transaction
-from django.db.models import Count, Min, Q, Sum
+from django.db.models import Count, F, Min, Q, Sum
+from django.utils import timezone
 
 from tandem.accounts.areas import AREA_OF_COMPETENCY
 from tandem.engagements.models import BehaviouralTarget, Engagement
@@ -43,14 +46,22 @@ def figures_touch(engagement: Engagement | UUID | str) -> None:
 
 
 def figures_rebuild(engagement_ids: list[UUID] | None = None) -> int:
-    """Refresh the figures of the given engagements (all when None); returns how many."""
+    """Refresh the figures of the given engagements (all when None), then the snapshots of
+    their programmes once each; returns how many engagements."""
+    from tandem.programmes.dashboard import snapshot_refresh
+
     ids = (
         engagement_ids
         if engagement_ids is not None
         else list(Engagement.objects.order_by("pk").values_list("pk", flat=True))
     )
+    programmes = set()
     for engagement_id in ids:
-        figures_refresh(engagement_id)
+        figures = figures_refresh(engagement_id, snapshot=False)
+        if figures is not None and figures.programme_id is not None:
+            programmes.add(figures.programme_id)
+    for programme_id in sorted(programmes):
+        snapshot_refresh(programme_id)
     return len(ids)
 
 
@@ -65,6 +76,7 @@ class _Outcome:
 
 
 COMPUTED = [
+    "programme",
     "sessions_held",
     "sessions_live",
     "sessions_with_action",
@@ -86,15 +98,19 @@ COMPUTED = [
 
 
 @transaction.atomic
-def figures_refresh(engagement_id: UUID | str) -> EngagementFigures | None:
+def figures_refresh(
+    engagement_id: UUID | str, *, snapshot: bool = True
+) -> EngagementFigures | None:
     """Recompute one engagement's figures, its competency changes and its target areas from
-    the source tables. Returns the row, or None if the engagement is gone."""
+    the source tables, and (unless ``snapshot`` is False) have its programme's dashboard
+    snapshot recomputed after. Returns the row, or None if the engagement is gone."""
     from tandem.coaching_sessions.models import CoachingSession, SessionFeedback
 
     engagement_id = UUID(str(engagement_id))
     figures = _locked_row(engagement_id)
     if figures is None:
         return None
+    counted_in = figures.programme_id
     held, planned = CoachingSession.Status.HELD, CoachingSession.Status.PLANNED
     sessions = CoachingSession.objects.filter(engagement_id=engagement_id).aggregate(
         held=Count("pk", filter=Q(status=held)),
@@ -115,6 +131,9 @@ def figures_refresh(engagement_id: UUID | str) -> EngagementFigures | None:
     targets = list(BehaviouralTarget.objects.filter(engagement_id=engagement_id))
     outcome = _outcome(engagement_id, targets)
 
+    figures.programme_id = (
+        Engagement.objects.filter(pk=engagement_id).values_list("programme_id", flat=True).get()
+    )
     figures.sessions_held = sessions["held"]
     figures.sessions_live = sessions["live"]
     figures.sessions_with_action = sessions["with_action"]
@@ -133,7 +152,47 @@ def figures_refresh(engagement_id: UUID | str) -> EngagementFigures | None:
     figures.save(update_fields=COMPUTED)
     _replace_competency_changes(engagement_id, outcome)
     _replace_areas(engagement_id, Counter(target_area(t.area, t.baseline_item) for t in targets))
+    programmes_changed({counted_in, figures.programme_id}, snapshot=snapshot)
     return figures
+
+
+def programmes_changed(programme_ids: Iterable[UUID | None], *, snapshot: bool = True) -> None:
+    """Raise the stamps of these programmes: their dashboards compute afresh — and, with
+    ``snapshot``, have each one's snapshot recomputed once this transaction commits (one
+    waiting task per programme, however many changes come meanwhile)."""
+    from tandem.programmes.models import ProgrammeStamp
+
+    ids = sorted({p for p in programme_ids if p is not None})
+    if not ids:
+        return
+    stamps = ProgrammeStamp.objects.filter(programme_id__in=ids)
+    if stamps.update(version=F("version") + 1, changed_at=timezone.now()) < len(ids):
+        # A programme's first figures: add its stamp (or wait for the one another refresh
+        # is adding), then raise it like the others.
+        ProgrammeStamp.objects.bulk_create(
+            [ProgrammeStamp(programme_id=p) for p in ids], ignore_conflicts=True
+        )
+        stamps.update(version=F("version") + 1, changed_at=timezone.now())
+    if not snapshot:
+        return
+    now = timezone.now()
+    for programme_id in ids:
+        waiting = Q(snapshot_asked_at__gt=now - SNAPSHOT_LOST_AFTER)
+        if (
+            ProgrammeStamp.objects.filter(programme_id=programme_id)
+            .exclude(waiting)
+            .update(snapshot_asked_at=now)
+        ):
+            transaction.on_commit(partial(_enqueue_snapshot, str(programme_id)))
+
+
+SNAPSHOT_LOST_AFTER = dt.timedelta(minutes=10)
+
+
+def _enqueue_snapshot(programme_id: str) -> None:
+    from tandem.programmes.tasks import refresh_snapshot
+
+    refresh_snapshot.enqueue(programme_id)
 
 
 def _locked_row(engagement_id: UUID) -> EngagementFigures | None:

@@ -59,6 +59,11 @@ class EngagementFigures(models.Model):
     engagement = models.OneToOneField(
         Engagement, on_delete=models.CASCADE, primary_key=True, related_name="figures"
     )
+    # The programme these figures were last counted in: when an engagement moves, both
+    # programmes' dashboards are told (``ProgrammeStamp``).
+    programme = models.ForeignKey(
+        Programme, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     sessions_held = models.PositiveIntegerField(default=0)
     sessions_live = models.PositiveIntegerField(default=0)  # held + planned
     sessions_with_action = models.PositiveIntegerField(default=0)
@@ -134,3 +139,38 @@ class EngagementArea(models.Model):
 
     def __str__(self) -> str:
         return f"{self.area or 'no area'}: {self.targets}"
+
+
+class ProgrammeStamp(models.Model):
+    """Raised each time a figure of one of the programme's engagements is refreshed: the
+    dashboard keeps what it computed under the stamp's version and computes afresh once it
+    moves, so a change shows at once and an unchanged programme costs a cache read."""
+
+    programme = models.OneToOneField(
+        Programme, on_delete=models.CASCADE, primary_key=True, related_name="figures_stamp"
+    )
+    version = models.PositiveBigIntegerField(default=0)
+    changed_at = models.DateTimeField(auto_now=True)
+    # When a snapshot of the dashboard was asked for and is waiting in the task queue:
+    # changes meanwhile need no other (it reads the figures when it runs). One asked for
+    # long ago is taken as lost, and asked for again.
+    snapshot_asked_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"Figures of {self.programme_id}, version {self.version}"
+
+
+class DashboardSnapshot(models.Model):
+    """The programme's dashboard as a whole (no filter), computed in the background after
+    its figures change, so the admin's page reads one row instead of adding up thousands.
+    Aggregates only, as shown (``dashboard.Dashboard.to_data``)."""
+
+    programme = models.OneToOneField(
+        Programme, on_delete=models.CASCADE, primary_key=True, related_name="dashboard_snapshot"
+    )
+    version = models.PositiveBigIntegerField()  # of the ProgrammeStamp it was computed at
+    computed_at = models.DateTimeField()
+    data = models.JSONField()
+
+    def __str__(self) -> str:
+        return f"Dashboard of {self.programme_id} at version {self.version}"

@@ -11,3 +11,11 @@ def refresh_figures(engagement_id: str) -> None:
     from tandem.programmes.figures import figures_refresh
 
     figures_refresh(engagement_id)
+
+
+@task()
+def refresh_snapshot(programme_id: str) -> None:
+    """Recompute a programme's dashboard snapshot (``dashboard.snapshot_refresh``)."""
+    from tandem.programmes.dashboard import snapshot_refresh
+
+    snapshot_refresh(programme_id)

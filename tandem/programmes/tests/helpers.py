@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from tandem.accounts.models import Membership, Organisation, Programme, User
 from tandem.engagements.models import Engagement
+from tandem.programmes.figures import programmes_changed
 from tandem.programmes.models import CompetencyChange, EngagementArea, EngagementFigures
 
 _serial = itertools.count()
@@ -80,7 +81,7 @@ def engagements(
             values.setdefault("change_released_at", at)
         if values.get("feedback_count"):
             values.setdefault("feedback_first_at", at)
-        rows.append(EngagementFigures(engagement=engagement, **values))
+        rows.append(EngagementFigures(engagement=engagement, programme=programme, **values))
     EngagementFigures.objects.bulk_create(rows)
     if areas:
         EngagementArea.objects.bulk_create(
@@ -100,4 +101,5 @@ def engagements(
             for e, at in zip(made, times, strict=True)
             for key, (before, after) in competencies.items()
         )
+    programmes_changed([programme.pk], snapshot=False)  # as figures_refresh does
     return made
