@@ -461,25 +461,43 @@ class _Rules:
         self.offered: list[set[Any]] = []
         if filters.active:
             dims = DIMENSIONS[: filters.depth]
-            rows = base.values(*dims).annotate(
-                action=Count("pk", filter=Q(figures__sessions_held__gt=0)),
-                rate=Count("pk", filter=Q(figures__raters_asked__gt=0)),
-                t=Count("pk", filter=Q(figures__close_t_score__isnull=False)),
-                rel=Count("pk", filter=Q(figures__targets_compared__gt=0)),
-                fb=Count("pk", filter=Q(figures__feedback_count__gt=0)),
+            metrics = ("action", "rate", "t", "rel", "fb")
+            rows = _fetch(
+                base.values(*dims).annotate(
+                    action=Count("pk", filter=Q(figures__sessions_held__gt=0)),
+                    rate=Count("pk", filter=Q(figures__raters_asked__gt=0)),
+                    t=Count("pk", filter=Q(figures__close_t_score__isnull=False)),
+                    rel=Count("pk", filter=Q(figures__targets_compared__gt=0)),
+                    fb=Count("pk", filter=Q(figures__feedback_count__gt=0)),
+                ),
+                len(dims),
             )
-            for row in rows:
-                cell = tuple(row[d] for d in dims)
-                for metric in ("action", "rate", "t", "rel", "fb"):
-                    self.cells.setdefault(metric, {})[cell] = row[metric]
-            self.offered = _offered(
-                [c for cells in self.cells.values() for c in cells], filters.depth
-            )
+            self.cells = {metric: {} for metric in metrics}
+            for cell, counts in rows:
+                for metric, count in zip(metrics, counts, strict=True):
+                    if count:
+                        self.cells[metric][cell] = count
+            self.offered = _offered([cell for cell, _ in rows], filters.depth)
 
     def hidden(self, metric: str) -> Hidden | None:
         if not self.filters.active:
             return verdict({(): self.n[metric]}, [], ())
-        return verdict(self.cells.get(metric, {}), self.offered, self.filters.request())
+        return verdict(self.cells[metric], self.offered, self.filters.request(), n=self.n[metric])
+
+
+def _fetch(queryset: QuerySet[Any], dims: int) -> list[tuple[Cell, tuple[Any, ...]]]:
+    """A grouped query's rows as (cell, the rest): straight from the cursor, which for a
+    programme of thousands of cells is several times faster than building a dict per row.
+    The first column of a cell is the training, read as True, False or None alike on every
+    database."""
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        fetched = cursor.fetchall()
+    return [
+        (((None if row[0] is None else bool(row[0])), *row[1:dims]), tuple(row[dims:]))
+        for row in fetched
+    ]
 
 
 def _offered(cells: Sequence[Cell], depth: int) -> list[set[Any]]:
@@ -686,11 +704,13 @@ def _grouped_cells(
         return {}, []
     dims = [f"{prefix}{d}" for d in DIMENSIONS[: filters.depth]]
     cells: dict[str, dict[Cell, int]] = defaultdict(dict)
-    rows = queryset.values(key, *dims).annotate(n=Count(f"{prefix}pk", distinct=True))
-    for row in rows:
-        cells[row[key]][tuple(row[d] for d in dims)] = row["n"]
-    offered = _offered([c for by_cell in cells.values() for c in by_cell], filters.depth)
-    return cells, offered
+    rows = _fetch(
+        queryset.values(*dims, key).annotate(n=Count(f"{prefix}pk", distinct=True)),
+        len(dims),
+    )
+    for cell, (group, n) in rows:
+        cells[group][cell] = n
+    return cells, _offered([cell for cell, _ in rows], filters.depth)
 
 
 def _verdict_of(
@@ -698,7 +718,7 @@ def _verdict_of(
 ) -> Hidden | None:
     if not filters.active:
         return verdict({(): n}, [], ())
-    return verdict(cells, offered, filters.request())
+    return verdict(cells, offered, filters.request(), n=n)
 
 
 def _themes(programme: Programme, filters: Filters) -> list[ThemeRow]:

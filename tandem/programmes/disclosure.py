@@ -60,14 +60,18 @@ def stepped(n: int) -> int:
 
 
 def shown_views(
-    cells: Mapping[Cell, int], offered: Sequence[Collection[Any]]
+    cells: Mapping[Cell, int],
+    offered: Sequence[Collection[Any]],
+    *,
+    until: tuple[int, Any] | None = None,
 ) -> frozenset[tuple[int, Any]]:
     """The views (dimension index, value) that may be shown, given the contributing
     engagements per cell and, per dimension, the values the page offers as filters (values
     it does not offer — "no cohort", training not recorded — are never views, but their
     engagements still count in every atom).
 
-    Runs in time proportional to the number of cells per dimension."""
+    Runs in time proportional to the number of cells per dimension. ``until``: stop once
+    that view is decided (what comes after cannot change it)."""
     label: dict[Cell, int] = {cell: 0 for cell, n in cells.items() if n > 0}
     total = sum(cells[cell] for cell in label)
     if total < MIN_ENGAGEMENTS:
@@ -82,12 +86,16 @@ def shown_views(
                 cells_of[cell[dim]].append(cell)
         weight = {v: sum(cells[c] for c in cs) for v, cs in cells_of.items()}
         for value in sorted(cells_of, key=lambda v: (-weight[v], str(v))):
+            if (dim, value) == until and weight[value] < MIN_ENGAGEMENTS:
+                return frozenset(kept)
             if weight[value] < MIN_ENGAGEMENTS:
                 continue
             inside: dict[int, int] = defaultdict(int)
             for cell in cells_of[value]:
                 inside[label[cell]] += cells[cell]
             if any(too_few(k) or too_few(size[a] - k) for a, k in inside.items()):
+                if (dim, value) == until:
+                    return frozenset(kept)
                 continue
             split: dict[int, int] = {}
             for atom, k in inside.items():
@@ -99,6 +107,8 @@ def shown_views(
             for cell in cells_of[value]:
                 label[cell] = split.get(label[cell], label[cell])
             kept.add((dim, value))
+            if (dim, value) == until:
+                return frozenset(kept)
     return frozenset(kept)
 
 
@@ -108,21 +118,22 @@ def verdict(
     request: Cell,
     *,
     kept: frozenset[tuple[int, Any]] | None = None,
+    n: int | None = None,
 ) -> Hidden | None:
     """None if the figure of the requested view may be shown, else why not. ``request``
     holds a value per dimension of ``cells`` (``ANY`` where the view does not filter);
-    ``kept`` may pass :func:`shown_views` already computed for these cells."""
+    ``kept`` may pass :func:`shown_views` already computed for these cells, ``n`` the
+    contributing engagements of the requested view if already counted."""
     total = sum(cells.values())
-    n = sum(
-        k
-        for cell, k in cells.items()
-        if all(want is ANY or cell[d] == want for d, want in enumerate(request))
-    )
+    wanted = [(d, want) for d, want in enumerate(request) if want is not ANY]
+    if n is None:
+        n = sum(k for cell, k in cells.items() if all(cell[d] == w for d, w in wanted))
     if total < MIN_ENGAGEMENTS or n < MIN_ENGAGEMENTS:
         return Hidden.FEW
-    if all(want is ANY for want in request):
+    if not wanted:
         return None
-    kept = shown_views(cells, offered) if kept is None else kept
-    if any(want is not ANY and (d, want) not in kept for d, want in enumerate(request)):
+    if kept is None:  # decide the views up to the last one asked for, no further
+        kept = shown_views(cells, offered, until=wanted[-1])
+    if any((d, want) not in kept for d, want in wanted):
         return Hidden.COMPARISON
     return None
