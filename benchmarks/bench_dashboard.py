@@ -1,20 +1,24 @@
-"""Benchmark the programme dashboard against the engagement page, at 10,000 engagements.
+"""Benchmark the programme dashboard against the engagement page, at 1,000 and 10,000
+engagements in one programme.
 
     .venv/bin/python benchmarks/bench_dashboard.py                 (SQLite file, WAL)
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/tandem benchmarks/bench_dashboard.py
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/tandem_bench benchmarks/bench_dashboard.py
     make bench-dashboard                                           (both)
 
 Builds a throwaway database (Django's test database: ``test_<name>``, dropped afterwards),
-bulk-creates one programme of ENGAGEMENTS engagements — ten sessions each, their figures,
-competency changes and target areas, as ``figures_refresh`` keeps them — then requests, in
-process with Django's test client and interleaved round by round, the engagement page (the
-budget) and the dashboard with and without filters, the engagement list and the dashboard's
-export. Prints per page the queries, the min / median / max time per request, and the ratio of
-the medians to the engagement page's; then the plan (EXPLAIN) of the dashboard's slowest
-queries. It is a benchmark, not a test: it asserts nothing.
+bulk-creates one programme — ten sessions per engagement, their figures, competency changes
+and target areas as ``figures_refresh`` keeps them, 100 coaches, 12 cohorts — then requests,
+in process with Django's test client and interleaved round by round, the engagement page (the
+budget) and the dashboard: read as it is kept between changes (the whole programme from its
+snapshot, a filtered view from the cache), and "computed", right after a change of the
+programme's figures and before its background snapshot lands; then the engagement list
+(first and a deep page) and the dashboard's export, and the background snapshot itself.
+Prints per page the queries, min / median / max ms per request and the ratio of the medians
+to the engagement page's; then the plans (EXPLAIN) of the computed dashboard's slowest
+queries. A benchmark, not a test: it asserts nothing.
 
-Production-like settings: DEBUG off, persistent connection, the database backend's own
-sessions. ``--engagements N`` and ``--rounds N`` change the scale and the number of rounds.
+Production-like settings: DEBUG off, persistent connection. ``--engagements N [N …]`` and
+``--rounds N`` change the scales and the number of rounds.
 """
 
 from __future__ import annotations
@@ -228,6 +232,7 @@ def measure(world: dict[str, object], rounds: int) -> None:
         ),
         "dashboard CSV": (admin, reverse("programme_dashboard_csv", args=[programme.pk]), {}),  # type: ignore[attr-defined]
     }
+
     def changed() -> None:
         programmes_changed([programme.pk], snapshot=False)  # type: ignore[attr-defined]
 
