@@ -53,7 +53,8 @@ COMPETENCIES = ["delegation", "candour", "feedback", "direction"]
 AREAS = ["delegation", "conflict", "feedback", "direction", "influence", "resilience", "priorities"]
 
 
-def setup() -> object:
+def setup() -> tuple[str, str]:
+    """A fresh test database: (its name, the configured name to restore afterwards)."""
     import django
 
     django.setup()
@@ -67,8 +68,9 @@ def setup() -> object:
     db = settings.DATABASES["default"]
     if db["ENGINE"].endswith("sqlite3"):
         db["TEST"]["NAME"] = str(BENCH_DIR / "test-tandem-bench-dashboard.sqlite3")
+    configured = db["NAME"]
     name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
-    return name
+    return name, configured
 
 
 def seed(engagements: int) -> dict[str, object]:
@@ -325,7 +327,7 @@ def run(engagements: int, rounds: int) -> None:
     from django.db import OperationalError, connection
 
     try:
-        name = setup()
+        name, configured = setup()
     except OperationalError as exc:  # PostgreSQL not running, say
         print(f"bench_dashboard: no database to benchmark on ({exc}); skipped.")
         return
@@ -336,7 +338,7 @@ def run(engagements: int, rounds: int) -> None:
             cursor.execute("ANALYZE")
         measure(world, rounds)
     finally:
-        connection.creation.destroy_test_db(name, verbosity=0)
+        connection.creation.destroy_test_db(configured, verbosity=0)
 
 
 if __name__ == "__main__":

@@ -1,5 +1,6 @@
-"""Reads for the programme dashboard, its engagement list, and a coach's own feedback
-average — aggregates only, each shown by the rules in ``disclosure.py``.
+"""Reads for the programme dashboard — aggregates only, each shown by the rules in
+``disclosure.py``. (Its engagement list: ``engagement_list.py``; what is kept between
+requests: ``snapshots.py``; a coach's own feedback average: ``coach_feedback.py``.)
 
 Everything is computed in SQL over ``EngagementFigures`` (one row per engagement, kept as it
 changes — see ``figures.py``) and its two small companions, a handful of queries per page
@@ -17,106 +18,47 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from collections.abc import Mapping, Sequence
 from typing import Any
-from urllib.parse import urlencode
-from uuid import UUID
 
-from django.core.cache import cache
 from django.db import connection
-from django.db.models import (
-    Case,
-    Count,
-    F,
-    Q,
-    QuerySet,
-    Sum,
-    Value,
-    When,
-)
+from django.db.models import Case, Count, F, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Coalesce
-from django.urls import reverse
 from django.utils import timezone
 
-from tandem.accounts.areas import Area
 from tandem.accounts.models import Programme, User
 from tandem.engagements.models import Engagement
 from tandem.feedback import library
-from tandem.programmes.disclosure import (
-    ANY,
-    MIN_ENGAGEMENTS,
-    Cell,
-    Hidden,
-    stepped,
-    verdict,
+from tandem.programmes.coach_feedback import CoachFeedback, coach_feedback_summary
+from tandem.programmes.dashboard_types import (
+    AREA_LABELS,
+    DIMENSIONS,
+    KIND_WORD,
+    OTHER_AREAS,
+    STALLED_SHOWN,
+    STATUS_LABELS,
+    CompetencyRow,
+    Dashboard,
+    Figure,
+    FilterOptions,
+    Filters,
+    StalledRow,
+    StatusCount,
+    ThemeRow,
 )
+from tandem.programmes.disclosure import MIN_ENGAGEMENTS, Cell, Hidden, stepped, verdict
 from tandem.programmes.models import CompetencyChange, EngagementArea
-from tandem.programmes.stalled import Stall, stall_of, stalled_q
+from tandem.programmes.stalled import stall_of, stalled_q
 
-HIDDEN_TEXT = {
-    Hidden.FEW: f"fewer than {MIN_ENGAGEMENTS} — not shown",
-    Hidden.COMPARISON: (
-        f"not shown with this filter — comparing views would single out fewer than "
-        f"{MIN_ENGAGEMENTS} engagements"
-    ),
-}
-OTHER_AREAS = "other"
-AREA_LABELS = {**dict(Area.choices), "": "No area chosen", OTHER_AREAS: "Other areas"}
-STALLED_SHOWN = 20
-DIMENSIONS = ("after_training", "cohort", "coach_id")
-
-
-# --- filters ------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Filters:
-    """The dashboard's filters; None is "all"."""
-
-    training: bool | None = None  # True: took the programme's training first
-    cohort: str | None = None
-    coach: int | None = None
-
-    @property
-    def active(self) -> bool:
-        return any(v is not None for v in (self.training, self.cohort, self.coach))
-
-    @property
-    def depth(self) -> int:
-        """How many dimensions (training, cohort, coach — in that order) the rules must look
-        at: a view's fate depends on the views before it only."""
-        if self.coach is not None:
-            return 3
-        if self.cohort is not None:
-            return 2
-        return 1 if self.training is not None else 0
-
-    def request(self) -> Cell:
-        values = (self.training, self.cohort, self.coach)
-        return tuple(ANY if v is None else v for v in values)[: self.depth]
-
-    def apply(self, queryset: QuerySet[Any], prefix: str = "") -> QuerySet[Any]:
-        wanted = dict(zip(DIMENSIONS, (self.training, self.cohort, self.coach), strict=True))
-        return queryset.filter(
-            **{f"{prefix}{name}": value for name, value in wanted.items() if value is not None}
-        )
-
-    def query(self) -> str:
-        """The filters as a query string (for links and exports)."""
-        params = {
-            "training": {True: "after", False: "without", None: ""}[self.training],
-            "cohort": self.cohort or "",
-            "coach": str(self.coach) if self.coach else "",
-        }
-        return urlencode({k: v for k, v in params.items() if v})
-
-
-@dataclass(frozen=True)
-class FilterOptions:
-    cohorts: list[str]
-    coaches: list[tuple[int, str]]
-    training: bool  # whether to offer it: the programme follows a training, or some say
+__all__ = [
+    "CoachFeedback",
+    "Dashboard",
+    "FilterOptions",
+    "Filters",
+    "coach_feedback_summary",
+    "filter_options",
+    "programme_dashboard",
+]
 
 
 def filter_options(programme: Programme) -> FilterOptions:
@@ -133,136 +75,6 @@ def filter_options(programme: Programme) -> FilterOptions:
         coaches=coaches,
         training=bool(programme.training) or any(t is not None for _, t in pairs),
     )
-
-
-# --- what the page shows ------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Figure:
-    """One number, or why it is not shown. ``n``: the engagements it is computed over."""
-
-    text: str = ""
-    value: float | None = None
-    n: int = 0
-    hidden: Hidden | None = None
-    detail: str = ""
-
-    @property
-    def shown(self) -> bool:
-        return self.hidden is None and self.value is not None
-
-    @property
-    def hidden_text(self) -> str:
-        return HIDDEN_TEXT[self.hidden] if self.hidden else ""
-
-
-@dataclass(frozen=True)
-class CompetencyRow:
-    key: str
-    name: str
-    before: float | None
-    after: float | None
-    n: int
-    hidden: Hidden | None
-
-    @property
-    def hidden_text(self) -> str:
-        return HIDDEN_TEXT[self.hidden] if self.hidden else ""
-
-
-@dataclass(frozen=True)
-class ThemeRow:
-    area: str
-    label: str
-    targets: int | None
-    engagements: int | None
-    hidden: Hidden | None
-
-    @property
-    def hidden_text(self) -> str:
-        return HIDDEN_TEXT[self.hidden] if self.hidden else ""
-
-
-@dataclass(frozen=True)
-class StatusCount:
-    status: str
-    label: str
-    n: int
-
-
-@dataclass(frozen=True)
-class StalledRow:
-    pk: UUID
-    title: str
-    coach: str
-    status: str
-    status_label: str
-    reason: str
-
-    @property
-    def link(self) -> str:
-        return reverse("engagement_detail", args=[self.pk])
-
-
-@dataclass(frozen=True)
-class Dashboard:
-    programme: Programme
-    filters: Filters
-    engagements: int
-    by_status: list[StatusCount]
-    sessions_held: int
-    sessions_ahead: int  # planned and not yet held
-    sessions_contracted: int  # what the engagements' contracts plan
-    action_share: Figure
-    response_rate: Figure
-    feedback: Figure
-    t_score: Figure
-    reliable: Figure
-    competencies: list[CompetencyRow]
-    themes: list[ThemeRow]
-    stalled: list[StalledRow] = field(default_factory=list)
-    stalled_total: int = 0
-
-    def to_data(self) -> dict[str, Any]:
-        """The figures as JSON (for ``DashboardSnapshot``): numbers and labels only."""
-        data = asdict(self)
-        del data["programme"], data["filters"]
-        for row in data["stalled"]:
-            row["pk"] = str(row["pk"])
-        return data
-
-    @classmethod
-    def from_data(
-        cls, data: Mapping[str, Any], programme: Programme, filters: Filters
-    ) -> Dashboard:
-        def figure(d: Mapping[str, Any]) -> Figure:
-            return Figure(**{**d, "hidden": Hidden(d["hidden"]) if d["hidden"] else None})
-
-        return cls(
-            programme=programme,
-            filters=filters,
-            engagements=data["engagements"],
-            by_status=[StatusCount(**row) for row in data["by_status"]],
-            sessions_held=data["sessions_held"],
-            sessions_ahead=data["sessions_ahead"],
-            sessions_contracted=data["sessions_contracted"],
-            action_share=figure(data["action_share"]),
-            response_rate=figure(data["response_rate"]),
-            feedback=figure(data["feedback"]),
-            t_score=figure(data["t_score"]),
-            reliable=figure(data["reliable"]),
-            competencies=[
-                CompetencyRow(**{**r, "hidden": Hidden(r["hidden"]) if r["hidden"] else None})
-                for r in data["competencies"]
-            ],
-            themes=[
-                ThemeRow(**{**r, "hidden": Hidden(r["hidden"]) if r["hidden"] else None})
-                for r in data["themes"]
-            ],
-            stalled=[StalledRow(**{**r, "pk": UUID(r["pk"])}) for r in data["stalled"]],
-            stalled_total=data["stalled_total"],
-        )
 
 
 def programme_dashboard(
@@ -318,108 +130,6 @@ def programme_dashboard(
         stalled=_stalled_rows(stalled, now),
         stalled_total=stalled.count(),
     )
-
-
-# --- kept between requests ---------------------------------------------------------------
-
-# Time alone changes the stalls (four weeks pass) and the day: what is kept is computed
-# afresh at least this often, even if nothing changed.
-FRESH_FOR = dt.timedelta(minutes=15)
-
-
-class ProgrammeFigures:
-    """The dashboard's reads of one programme, kept between requests under its figures stamp
-    (``ProgrammeStamp``, raised by every refresh of an engagement's figures) and the
-    programme's own last change, so a change shows on the next request:
-
-    * the whole programme: the snapshot the background task computed after the last change
-      (``DashboardSnapshot``) — one row, whatever the programme's size; computed here only
-      if none is current (the task has not run yet, or ``FRESH_FOR`` has passed);
-    * a filtered view and the filter options: computed on first request, then kept in the
-      cache until the stamp moves.
-    """
-
-    def __init__(self, programme: Programme, now: dt.datetime | None = None) -> None:
-        from tandem.programmes.models import ProgrammeStamp
-
-        self.programme = programme
-        self.now = now or timezone.now()
-        self.version = (
-            ProgrammeStamp.objects.filter(programme=programme)
-            .values_list("version", flat=True)
-            .first()
-        ) or 0
-        bucket = int(self.now.timestamp() // FRESH_FOR.total_seconds())
-        changed = programme.updated_at.timestamp() if programme.updated_at else 0
-        self.prefix = f"tandem:dashboard:{programme.pk}:{changed}:{self.version}:{bucket}"
-
-    def options(self) -> FilterOptions:
-        key = f"{self.prefix}:options"
-        kept = cache.get(key)
-        if isinstance(kept, FilterOptions):
-            return kept
-        options = filter_options(self.programme)
-        cache.set(key, options, KEEP_SECONDS)
-        return options
-
-    def dashboard(self, filters: Filters) -> Dashboard:
-        if not filters.active:
-            return self._whole()
-        key = f"{self.prefix}:{filters.query()}"
-        kept = cache.get(key)
-        if isinstance(kept, Dashboard):
-            return kept
-        dashboard = programme_dashboard(programme=self.programme, filters=filters, now=self.now)
-        cache.set(key, dashboard, KEEP_SECONDS)
-        return dashboard
-
-    def _whole(self) -> Dashboard:
-        from tandem.programmes.models import DashboardSnapshot
-
-        snapshot = DashboardSnapshot.objects.filter(programme=self.programme).first()
-        if (
-            snapshot is not None
-            and snapshot.version == self.version
-            and snapshot.computed_at > self.now - FRESH_FOR
-            and snapshot.computed_at >= self.programme.updated_at
-        ):
-            return Dashboard.from_data(snapshot.data, self.programme, Filters())
-        return _snapshot_store(self.programme, self.version, self.now)
-
-
-def snapshot_refresh(programme_id: UUID | str) -> None:
-    """Compute and store the programme's dashboard snapshot (the background task after its
-    figures change). Changes from now on ask for another."""
-    from tandem.programmes.models import ProgrammeStamp
-
-    ProgrammeStamp.objects.filter(programme_id=programme_id).update(snapshot_asked_at=None)
-    programme = Programme.objects.filter(pk=programme_id).first()
-    if programme is None:
-        return
-    version = (
-        ProgrammeStamp.objects.filter(programme=programme).values_list("version", flat=True).first()
-    ) or 0
-    _snapshot_store(programme, version, timezone.now())
-
-
-def _snapshot_store(programme: Programme, version: int, now: dt.datetime) -> Dashboard:
-    from tandem.programmes.models import DashboardSnapshot
-
-    dashboard = programme_dashboard(programme=programme, filters=Filters(), now=now)
-    DashboardSnapshot.objects.bulk_create(  # one INSERT … ON CONFLICT UPDATE
-        [
-            DashboardSnapshot(
-                programme=programme, version=version, computed_at=now, data=dashboard.to_data()
-            )
-        ],
-        update_conflicts=True,
-        unique_fields=["programme"],
-        update_fields=["version", "computed_at", "data"],
-    )
-    return dashboard
-
-
-KEEP_SECONDS = int(FRESH_FOR.total_seconds()) * 2
 
 
 # --- the parts ----------------------------------------------------------------------------
@@ -761,224 +471,3 @@ def _themes(programme: Programme, filters: Filters) -> list[ThemeRow]:
         key=lambda r: (r.area == OTHER_AREAS, r.hidden is not None, -(r.targets or 0), r.label)
     )
     return rows
-
-
-# --- the engagement list ------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ListFilters:
-    status: str | None = None
-    cohort: str | None = None
-    coach: int | None = None
-    stalled: bool = False
-
-    def query(self) -> str:
-        params = {
-            "status": self.status or "",
-            "cohort": self.cohort or "",
-            "coach": str(self.coach) if self.coach else "",
-            "stalled": "1" if self.stalled else "",
-        }
-        return urlencode({k: v for k, v in params.items() if v})
-
-
-def engagement_rows(
-    *, programme: Programme, filters: ListFilters, now: dt.datetime | None = None
-) -> QuerySet[Engagement]:
-    """The programme's engagements for the list and its export, newest start first (an index
-    walk: ``engagements`` has one on programme and start date). Read what a row shows with
-    :func:`with_figures` — over a page's ids only, so a deep page costs what the first does."""
-    now = now or timezone.now()
-    rows = Engagement.objects.filter(programme=programme)
-    if filters.status:
-        rows = rows.filter(status=filters.status)
-    if filters.cohort:
-        rows = rows.filter(cohort=filters.cohort)
-    if filters.coach:
-        rows = rows.filter(coach_id=filters.coach)
-    if filters.stalled:
-        rows = rows.filter(stalled_q(now))
-    return rows.order_by(*LIST_ORDER)
-
-
-LIST_ORDER = ("-start_date", "-pk")
-
-
-@dataclass(frozen=True)
-class ListRow:
-    """One engagement as the list and its export show it: people, status, dates and session
-    counts — never content."""
-
-    pk: UUID
-    title: str
-    cohort: str
-    after_training: bool | None
-    coachee: str
-    coach: str
-    status: str
-    status_label: str
-    start_date: dt.date
-    end_date: dt.date | None
-    planned_sessions: int
-    held: int
-    ahead: int  # planned and not yet held
-    last_held: dt.datetime | None
-    stall: Stall | None
-    dates: str  # "3 Mar – 30 Jun", the year added when not this year
-    last_held_day: str
-
-    @property
-    def link(self) -> str:
-        return reverse("engagement_detail", args=[self.pk])
-
-
-def short_day(value: dt.date | None, year: int) -> str:
-    """ "3 Mar", or "3 Mar 2025" when not this year (as the ``day`` template filter)."""
-    if value is None:
-        return ""
-    text = f"{value.day} {value:%b}"
-    return text if value.year == year else f"{text} {value.year}"
-
-
-ROW_FIELDS = (
-    "pk",
-    "kind",
-    "title",
-    "cohort",
-    "after_training",
-    "coachee__full_name",
-    "coach__full_name",
-    "status",
-    "start_date",
-    "end_date",
-    "planned_sessions",
-    "held",
-    "ahead",
-    "last_held",
-)
-STATUS_LABELS = dict(Engagement.Status.choices)
-KIND_WORD: dict[str, str] = {Engagement.Kind.ONE_ON_ONE: "1:1s"}  # as display_title
-
-
-def list_rows(rows: QuerySet[Engagement], now: dt.datetime) -> Iterator[ListRow]:
-    """Rows of :func:`engagement_rows` (or one page of them) as plain values, in one query,
-    without building a model instance per row."""
-    annotated = rows.annotate(
-        held=Coalesce(F("figures__sessions_held"), 0),
-        ahead=Coalesce(F("figures__sessions_live") - F("figures__sessions_held"), 0),
-        last_held=F("figures__last_held_at"),
-    ).values_list(*ROW_FIELDS)
-    year = timezone.localtime(now).year
-    for (
-        pk,
-        kind,
-        title,
-        cohort,
-        after_training,
-        coachee,
-        coach,
-        status,
-        start,
-        end,
-        planned,
-        held,
-        ahead,
-        last,
-    ) in annotated.iterator(chunk_size=2000):
-        last_day = timezone.localtime(last).date() if last else None
-        yield ListRow(
-            pk=pk,
-            title=title
-            or f"{'1:1s' if kind == Engagement.Kind.ONE_ON_ONE else 'Coaching'}: {coachee}",
-            cohort=cohort,
-            after_training=after_training,
-            coachee=coachee,
-            coach=coach,
-            status=status,
-            status_label=str(STATUS_LABELS.get(status, status)),
-            start_date=start,
-            end_date=end,
-            planned_sessions=planned,
-            held=held,
-            ahead=max(ahead, 0),
-            last_held=last,
-            stall=stall_of(
-                status=status, start_date=start, end_date=end, last_held_at=last, now=now
-            ),
-            dates=" – ".join(short_day(d, year) for d in (start, end) if d),
-            last_held_day=short_day(last_day, year),
-        )
-
-
-def page_of(ids: Any, now: dt.datetime) -> list[ListRow]:
-    """The rows of one page of :func:`engagement_rows` (its ids, sliced by the paginator) in
-    one query: the programme's engagements are walked in the index, only the page's are
-    joined to their people and figures."""
-    return list(list_rows(Engagement.objects.filter(pk__in=ids).order_by(*LIST_ORDER), now))
-
-
-# --- a coach's own averages ---------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class CoachFeedback:
-    mean: float
-    ratings: int  # how many it is the mean of: a multiple of five
-    coachees: int
-
-
-MIN_COACHEES = 3
-
-
-def coach_feedback_summary(coach: User) -> CoachFeedback | None:
-    """The mean usefulness coachees gave the sessions ``coach`` held, over the first
-    5·⌊n/5⌋ ratings in the order they were given — so one new rating never moves it and
-    nobody's can be told apart — once there are at least five from at least three
-    coachees. None before that. Only for the coach's own eyes."""
-    from tandem.coaching_sessions.models import CoachingSession, SessionFeedback
-
-    ratings = SessionFeedback.objects.filter(
-        _held_by(coach), session__status=CoachingSession.Status.HELD
-    )
-    used = stepped(ratings.count())
-    if used < MIN_ENGAGEMENTS:
-        return None
-    first = ratings.order_by("created_at", "pk").values("pk")[:used]
-    agg = SessionFeedback.objects.filter(pk__in=first).aggregate(
-        total=Sum("usefulness"), coachees=Count("session__engagement__coachee_id", distinct=True)
-    )
-    if agg["coachees"] < MIN_COACHEES:
-        return None
-    return CoachFeedback(mean=agg["total"] / used, ratings=used, coachees=agg["coachees"])
-
-
-def _held_by(coach: User) -> Q:
-    """Sessions held while ``coach`` coached their engagement: a coach replaced midway
-    keeps the ratings of the sessions they held, the new coach gets those after."""
-    from tandem.engagements.models import CoachHandover
-
-    handed = CoachHandover.objects.filter(
-        engagement_id__in=CoachHandover.objects.filter(
-            Q(from_coach=coach) | Q(to_coach=coach)
-        ).values("engagement_id")
-    ).order_by("engagement_id", "created_at")
-    chains: dict[UUID, list[CoachHandover]] = defaultdict(list)
-    for handover in handed:
-        chains[handover.engagement_id].append(handover)
-    mine = Q(session__engagement__coach=coach) & ~Q(session__engagement_id__in=list(chains))
-    for engagement_id, chain in chains.items():
-        start: dt.datetime | None = None
-        who = chain[0].from_coach_id
-        for step in [*chain, None]:
-            end = step.created_at if step is not None else None
-            if who == coach.pk:
-                period = Q(session__engagement_id=engagement_id)
-                if start is not None:
-                    period &= Q(session__scheduled_at__gte=start)
-                if end is not None:
-                    period &= Q(session__scheduled_at__lt=end)
-                mine |= period
-            if step is not None:
-                start, who = step.created_at, step.to_coach_id
-    return mine

@@ -7,7 +7,8 @@ from typing import Any
 from django import forms
 
 from tandem.engagements.models import Engagement
-from tandem.programmes.dashboard import FilterOptions, Filters, ListFilters
+from tandem.programmes.dashboard_types import FilterOptions, Filters
+from tandem.programmes.engagement_list import ListFilters
 
 TRAINING = {"after": True, "without": False}
 

@@ -17,18 +17,11 @@ from tandem.accounts.models import Programme
 from tandem.core.http import AuthedRequest
 from tandem.programmes import exports
 from tandem.programmes.charts import before_after_chart
-from tandem.programmes.dashboard import (
-    Dashboard,
-    FilterOptions,
-    Filters,
-    ListFilters,
-    ProgrammeFigures,
-    engagement_rows,
-    list_rows,
-    page_of,
-)
 from tandem.programmes.dashboard_forms import DashboardFilterForm, EngagementListForm
+from tandem.programmes.dashboard_types import Dashboard, FilterOptions, Filters
+from tandem.programmes.engagement_list import ListFilters, engagement_rows, list_rows, page_of
 from tandem.programmes.selectors import programme_get_for
+from tandem.programmes.snapshots import ProgrammeFigures
 
 PER_PAGE = 50
 

@@ -18,7 +18,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from tandem.accounts.models import Programme
-from tandem.programmes.dashboard import Dashboard, Figure, FilterOptions, Filters, ListRow
+from tandem.programmes.dashboard_types import Dashboard, Figure, FilterOptions, Filters
+from tandem.programmes.engagement_list import ListRow
 
 # A cell starting with one of these is a formula to Excel, LibreOffice and Google Sheets
 # ("=HYPERLINK(…)" in a name would run when the file is opened).

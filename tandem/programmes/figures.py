@@ -48,7 +48,7 @@ def figures_touch(engagement: Engagement | UUID | str) -> None:
 def figures_rebuild(engagement_ids: list[UUID] | None = None) -> int:
     """Refresh the figures of the given engagements (all when None), then the snapshots of
     their programmes once each; returns how many engagements."""
-    from tandem.programmes.dashboard import snapshot_refresh
+    from tandem.programmes.snapshots import snapshot_refresh
 
     ids = (
         engagement_ids

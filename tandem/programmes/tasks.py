@@ -16,6 +16,6 @@ def refresh_figures(engagement_id: str) -> None:
 @task()
 def refresh_snapshot(programme_id: str) -> None:
     """Recompute a programme's dashboard snapshot (``dashboard.snapshot_refresh``)."""
-    from tandem.programmes.dashboard import snapshot_refresh
+    from tandem.programmes.snapshots import snapshot_refresh
 
     snapshot_refresh(programme_id)

@@ -11,15 +11,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tandem.coaching_sessions.models import CoachingSession
-from tandem.programmes.dashboard import (
-    FRESH_FOR,
-    Dashboard,
-    Filters,
-    ProgrammeFigures,
-    programme_dashboard,
-)
+from tandem.programmes.dashboard import Dashboard, Filters, programme_dashboard
 from tandem.programmes.figures import figures_rebuild, figures_refresh
 from tandem.programmes.models import DashboardSnapshot, ProgrammeStamp
+from tandem.programmes.snapshots import FRESH_FOR, ProgrammeFigures
 from tandem.programmes.tests.helpers import engagements
 
 
