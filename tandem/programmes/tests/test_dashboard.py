@@ -372,3 +372,28 @@ def test_a_change_shows_at_once(admin_client, programme):
     assert "0</span><span>sessions held" in page(admin_client, programme)  # not told yet
     figures_refresh(made[0].pk)  # what the session's service schedules
     assert "1</span><span>sessions held" in page(admin_client, programme)
+
+
+def test_an_empty_programme_says_so_without_failing(admin_client, programme):
+    html = page(admin_client, programme)
+    assert "0</span><span>engagements" in html
+    assert FEW in html and "No targets agreed yet" in html
+    assert "No closing 360 has been released yet" in html
+
+
+def test_engagements_whose_figures_are_not_built_yet_still_count(admin_client, programme):
+    """Before ``figures_rebuild`` has run after a deploy: counted by status, no figures."""
+    made = engagements(programme, 6, figures={"sessions_held": 3})
+    EngagementFigures.objects.filter(engagement__in=made).delete()
+    programmes_changed([programme.pk], snapshot=False)
+    d = dashboard(programme)
+    assert d.engagements == 6 and d.sessions_held == 0
+    assert d.action_share.hidden == Hidden.FEW
+    html = list_page_of(admin_client, programme)
+    assert html.count('<span class="status status-active">') == 6
+
+
+def list_page_of(client, programme):
+    response = client.get(reverse("programme_engagements", args=[programme.pk]))
+    assert response.status_code == 200
+    return response.content.decode()

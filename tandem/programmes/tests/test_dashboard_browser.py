@@ -91,6 +91,8 @@ def test_the_admin_reads_filters_and_exports_the_dashboard(
     page.wait_for_url("**stalled=on**")
     assert "3 engagements match" in page.inner_text("main")
     assert page.locator("tr.stalled").count() == 3
+    assert page.get_by_label("Stalled only").is_checked()  # the filter stays as chosen
+    page.screenshot(path=str(SHOTS / "programme-engagements.png"), full_page=True)
     with page.expect_download() as got:
         page.get_by_role("link", name="Export CSV").click()
     rows = list(csv.reader(io.StringIO(Path(got.value.path()).read_text("utf-8-sig"))))
