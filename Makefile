@@ -5,7 +5,7 @@ PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/tandem
 DEV := DEBUG=1
 
-.PHONY: install pdf-deps run seed test test-postgres check lint format typecheck migrations-check browser-deps eval-analyser bench
+.PHONY: install pdf-deps run seed test test-postgres check lint format typecheck migrations-check browser-deps eval-analyser bench bench-dashboard bench-people
 
 $(VENV)/.installed: pyproject.toml constraints.txt
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -72,10 +72,16 @@ check: lint typecheck migrations-check test
 eval-analyser: install
 	$(PY) scripts/eval_analyser.py
 
-bench: install
+bench: install bench-dashboard bench-people
 	$(PY) benchmarks/bench_analyser.py
 
+## bench-dashboard: the programme dashboard against the engagement page at 1k and 10k
+## engagements, on SQLite then PostgreSQL (a throwaway test_tandem_bench; skipped if not running)
+BENCH_PG_URL ?= postgres://postgres@127.0.0.1:5432/tandem_bench
+bench-dashboard: install
+	$(PY) benchmarks/bench_dashboard.py
+	DATABASE_URL=$(BENCH_PG_URL) $(PY) benchmarks/bench_dashboard.py
+
 ## bench-people: the people import (500 and 2,000 rows) and the programme's people page
-.PHONY: bench-people
 bench-people: install
 	$(DEV) $(PY) benchmarks/bench_people_import.py

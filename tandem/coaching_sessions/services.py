@@ -26,6 +26,7 @@ from tandem.engagements.models import Engagement
 from tandem.engagements.services import COACHING_MINUTES, COACHING_SESSIONS
 from tandem.notifications import events
 from tandem.notifications.calendar import calendar_changed
+from tandem.programmes.figures import figures_touch
 
 Status = CoachingSession.Status
 MAX_TOPICS = 6
@@ -112,6 +113,7 @@ def sessions_plan(
     _carry_pending_topics(engagement)
     for session in sessions:
         events.session_planned(session)
+    figures_touch(engagement)
     return sessions
 
 
@@ -241,6 +243,7 @@ def session_mark(*, actor: User, session: CoachingSession, status: str) -> Coach
     # Its agenda waits for the next session.
     session.topics.filter(status=AgendaTopic.Status.OPEN).update(status=AgendaTopic.Status.CARRIED)
     _carry_pending_topics(session.engagement)
+    figures_touch(session.engagement_id)
     return session
 
 
@@ -497,6 +500,7 @@ def session_close(
         status=AgendaTopic.Status.CARRIED
     )
     _carry_pending_topics(session.engagement)
+    figures_touch(session.engagement_id)
     return session
 
 

@@ -104,7 +104,13 @@ class Engagement(VersionedModel):
                 name="coaching_belongs_to_a_programme",
             ),
         ]
-        indexes = [models.Index(fields=["programme", "status"])]
+        indexes = [
+            models.Index(fields=["programme", "status"]),
+            # The programme's engagement list, newest first, a page at a time.
+            models.Index(
+                fields=["programme", "start_date", "id"], name="engagement_programme_start"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.display_title

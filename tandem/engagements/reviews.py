@@ -22,6 +22,7 @@ from tandem.engagements.models import (
     TargetRating,
 )
 from tandem.feedback.measures import gas_t_score
+from tandem.programmes.figures import figures_touch
 
 
 def _rater_role(actor: User, engagement: Engagement) -> str:
@@ -67,6 +68,7 @@ def review_rate(
                 "level_text": dict(target.gas_levels)[levels[target.pk]],
             },
         )
+    figures_touch(engagement)
     return review
 
 

@@ -16,6 +16,7 @@ from tandem.core.versioning import bump_version
 from tandem.engagements.models import BehaviouralTarget, Engagement
 from tandem.notifications.kinds import Kind
 from tandem.notifications.services import notify
+from tandem.programmes.figures import figures_touch
 
 MAX_TARGETS = 5
 COACHING_MIN_DAYS = 84  # 12 weeks: "3 months" with some slack for holidays
@@ -253,6 +254,7 @@ def engagement_build(
             engagement=engagement,
             params={"event": "started"},
         )
+    figures_touch(engagement)
     return engagement
 
 
@@ -296,6 +298,7 @@ def engagement_update(
     engagement_validate(engagement)
     _sessions_within_dates(engagement)
     engagement.save()
+    figures_touch(engagement)  # dates decide a stall
     return engagement
 
 
@@ -357,6 +360,7 @@ def engagement_set_status(*, actor: User, engagement: Engagement, status: str) -
 
         for cycle in engagement.feedback_cycles.select_for_update().filter(status="open"):
             close_round(cycle)
+    figures_touch(engagement)
     return engagement
 
 
@@ -408,6 +412,7 @@ def target_create(*, actor: User, engagement: Engagement, **fields: Any) -> Beha
     target = BehaviouralTarget(engagement=engagement, position=count, **fields)
     validated_save(target)
     _move_on(engagement, Status.DRAFT, to=Status.CONTRACTING)  # agreeing the contract began
+    figures_touch(engagement)
     return target
 
 
@@ -437,6 +442,7 @@ def target_update(
         if name not in TARGET_FIELDS:
             raise ValueError(f"Not a target field: {name}")
         setattr(target, name, value)
+    figures_touch(engagement)  # its area or linked question may have changed
     return validated_save(target)
 
 
@@ -445,6 +451,7 @@ def target_delete(*, actor: User, target: BehaviouralTarget) -> None:
     engagement = locked(target.engagement)
     engagement_require(actor, Perm.EDIT_TARGETS, engagement)
     target.delete()
+    figures_touch(engagement)
 
 
 @transaction.atomic

@@ -20,6 +20,7 @@ from tandem.engagements.models import Engagement
 from tandem.feedback import library
 from tandem.feedback.models import Comment, FeedbackCycle, Invitation, RaterGroup, Response
 from tandem.notifications import events
+from tandem.programmes.figures import figures_touch
 
 Kind = FeedbackCycle.Kind
 Status = FeedbackCycle.Status
@@ -330,6 +331,7 @@ def cycle_close(*, actor: User, cycle: FeedbackCycle) -> FeedbackCycle:
     cycle = locked(cycle)
     engagement_require(actor, Perm.RUN_360, cycle.engagement)
     _require_status(cycle, Status.OPEN)
+    figures_touch(cycle.engagement_id)  # its response rate is final now
     return close_round(cycle)
 
 
@@ -515,4 +517,5 @@ def cycle_release(*, actor: User, cycle: FeedbackCycle) -> FeedbackCycle:
     cycle.version += 1
     cycle.save()
     events.report_released(cycle)
+    figures_touch(cycle.engagement_id)  # a closing 360's change
     return cycle

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tandem.programmes import people_views, views
+from tandem.programmes import dashboard_views, people_views, views
 
 # Programme pages: overview and matching (views.py), people and import (people_views.py),
 # engagements list and dashboard (dashboard_views.py).
@@ -40,5 +40,26 @@ urlpatterns = [
         "programmes/<uuid:pk>/people/remove/",
         people_views.programme_member_remove,
         name="programme_member_remove",
+    ),
+    # --- engagements list and dashboard (dashboard_views.py) ---
+    path(
+        "programmes/<uuid:pk>/engagements/",
+        dashboard_views.programme_engagements,
+        name="programme_engagements",
+    ),
+    path(
+        "programmes/<uuid:pk>/engagements.csv",
+        dashboard_views.programme_engagements_csv,
+        name="programme_engagements_csv",
+    ),
+    path(
+        "programmes/<uuid:pk>/dashboard/",
+        dashboard_views.programme_dashboard_page,
+        name="programme_dashboard",
+    ),
+    path(
+        "programmes/<uuid:pk>/dashboard.csv",
+        dashboard_views.programme_dashboard_csv,
+        name="programme_dashboard_csv",
     ),
 ]

@@ -177,6 +177,11 @@ EXPECTED: dict[str, tuple[str, str | None, dict[str, object]]] = {
         "reflection",
         allow(*CONTENT, hidden=("sponsor", "programme_admin")),
     ),
+    # The programme dashboard and engagement list, and their exports: its admins only.
+    "programme_dashboard": ("GET", "programme", allow("programme_admin")),
+    "programme_dashboard_csv": ("GET", "programme", allow("programme_admin")),
+    "programme_engagements": ("GET", "programme", allow("programme_admin")),
+    "programme_engagements_csv": ("GET", "programme", allow("programme_admin")),
 }
 
 

@@ -72,6 +72,7 @@ def _load() -> None:
         digest,
         feedback,
         people,
+        programmes,
         reviews,
         sessions,
     )

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import pytest
+from django.core.cache import cache
 
 from conftest import UserFactory, member
 from tandem.accounts.models import CoachProfile, ProgrammeMember
@@ -36,3 +37,11 @@ def pool(programme):
         pool_coach(programme, "Bea Bright", languages=("German", "English")),
         pool_coach(programme, "Cy Full", capacity=0),
     ]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with nothing kept from another's dashboard."""
+    cache.clear()
+    yield
+    cache.clear()
