@@ -12,6 +12,7 @@ from django.db import transaction
 from tandem.accounts.models import User
 from tandem.coaching_sessions.models import CoachingSession, SessionFeedback
 from tandem.core.policy import Perm, engagement_require
+from tandem.programmes.figures import figures_touch
 
 WORD_MAX = 60
 
@@ -55,4 +56,5 @@ def session_feedback_give(
     feedback.word = word
     feedback.full_clean()
     feedback.save()
+    figures_touch(session.engagement)  # the programme's and the coach's averages
     return feedback

@@ -55,7 +55,7 @@ def sessions_plan(
     count: int,
     cadence_days: int | None = None,
     duration_minutes: int | None = None,
-    allow_overlap: bool = True,
+    allow_overlap: bool = False,
 ) -> list[CoachingSession]:
     """Plan ``count`` sessions from ``first_at``, one every ``cadence_days`` (the engagement's
     cadence by default). A coaching engagement holds at most 12 sessions in all.
@@ -188,7 +188,7 @@ def session_reschedule(
     scheduled_at: dt.datetime,
     duration_minutes: int,
     expected_version: int | None,
-    allow_overlap: bool = True,
+    allow_overlap: bool = False,
 ) -> CoachingSession:
     """Move a planned session. Its calendar entry is updated for both people (a higher
     SEQUENCE, the same UID). With ``allow_overlap=False`` (the page, until "Plan anyway" is

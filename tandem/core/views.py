@@ -19,6 +19,7 @@ from tandem.engagements.selectors import (
     organisations_administered_by,
     organisations_of,
 )
+from tandem.programmes.coach_feedback import coach_feedback_summary
 from tandem.programmes.matching import proposals_open_for
 from tandem.programmes.selectors import programmes_startable_by
 
@@ -68,6 +69,11 @@ def home(request: AuthedRequest) -> HttpResponse:
             "to_record": sessions_planned_in(coaching, overdue=True),
             "my_actions": my_actions,
             "proposals": proposals_open_for(user=request.user),
+            # Only the coach's own average, over enough ratings that nobody's shows.
+            "coaches": any(e.is_coaching for e, roles in rows if Role.COACH in roles),
+            "my_feedback": coach_feedback_summary(request.user)
+            if any(e.is_coaching for e, roles in rows if Role.COACH in roles)
+            else None,
             "startable": programmes_startable_by(user=request.user),
         },
     )

@@ -46,6 +46,16 @@ COACHES = [
         ["English", "Italian", "Spanish"],
         8,
     ),
+    (
+        "paul",
+        "Paul Grant",
+        "paul@northwind.example",
+        "Internal coach from the finance team. (He has since left Northwind: his coachee needs "
+        "a new coach.)",
+        ["decisions", "priorities"],
+        ["English"],
+        3,
+    ),
 ]
 ALEX_PROFILE = (
     "ICF-accredited coach (PCC) with a background in engineering management. I help new "
@@ -171,6 +181,15 @@ COHORT = [
     ),
     Member("ines", "Ines Ortega", None, "proposal", "Autumn", True, ()),
     Member("jonas", "Jonas Berg", None, "waiting", "Autumn", False, ()),
+    Member(
+        "kofi",
+        "Kofi Mensah",
+        "paul",
+        "active",
+        "Autumn",
+        True,
+        (("I decide with the data I have, and say what would change my mind", "direction.no"),),
+    ),
 ]
 COMPETENCIES = ["direction", "delegation", "communication", "candour", "feedback"]
 
@@ -231,7 +250,7 @@ def _pool(org: Organisation, programme: Programme, p: dict[str, User]) -> None:
         user=p["coach"],
         defaults={"bio": bio, "areas": areas, "languages": languages, "capacity": capacity},
     )
-    for key in ("coach", "grace", "marco"):
+    for key in ("coach", "grace", "marco", "paul"):
         Place.objects.get_or_create(
             programme=programme,
             user=p[key],
@@ -347,7 +366,8 @@ def _engagement(programme: Programme, member: Member, p: dict[str, User]) -> Eng
     engagements.targets_sign_off(actor=p["nora"], engagement=e)
     e.refresh_from_db()
     held = {"completed": 6, "active": 3, "stalled": 2}[member.state]
-    when = [_at(start + dt.timedelta(days=7 + 14 * n), 10 + n % 4) for n in range(held)]
+    hour = 8 + COHORT.index(member) % 9  # each coachee keeps a slot: no coach double-booked
+    when = [_at(start + dt.timedelta(days=7 + 14 * n), hour) for n in range(held)]
     _hold(e, coach, coachee, when, rng)
     if member.state == "stalled":
         # Sessions went on being planned, and nobody has recorded one for weeks.
@@ -359,7 +379,7 @@ def _engagement(programme: Programme, member: Member, p: dict[str, User]) -> Eng
         sessions.sessions_plan(
             actor=coach,
             engagement=e,
-            first_at=_at(_weekday(today + dt.timedelta(days=4)), 11),
+            first_at=_at(_weekday(today + dt.timedelta(days=4)), hour),
             count=3,
         )
         return e

@@ -16,6 +16,7 @@ from tandem.action_items import services as actions
 from tandem.action_items.models import ActionItem
 from tandem.action_items.selectors import accountability_pending
 from tandem.coaching_sessions import services as sessions
+from tandem.demo import rhythm
 from tandem.engagements import reviews
 from tandem.engagements import services as engagements
 from tandem.engagements.models import Engagement
@@ -357,7 +358,8 @@ class Northwind:
             status="open",
             expected_version=None,
         )
-        # Today's session: Priya has set the agenda.
+        # Today's session: reminded two days ago, Priya has set the agenda.
+        rhythm.agenda_reminder_sent(later[0])
         sessions.agenda_topic_add(
             actor=p["priya"], session=later[0], title="Dev's first month owning Q3"
         )
@@ -734,7 +736,9 @@ class Northwind:
                 first_day = _weekday(timezone.localdate() + dt.timedelta(days=35))
             else:
                 first_day = start + dt.timedelta(days=13)
-            first = timezone.make_aware(dt.datetime.combine(first_day, dt.time(10, 0)))
+            # Alex's diary: Priya at 10:00, Jordan at 14:00, Lena late morning, Omar at 16:00.
+            at = dt.time(16, 0) if paused else dt.time(11, 30)
+            first = timezone.make_aware(dt.datetime.combine(first_day, at))
             sessions.sessions_plan(actor=p["coach"], engagement=e, first_at=first, count=8)
 
     # --- the Big-Five profile: five coachees, so each sees the organisation's norms --------

@@ -13,16 +13,16 @@ from tandem.accounts.models import ProgrammeMember, User
 from tandem.core.policy import Perm, admin_organisation_ids, engagement_require
 from tandem.core.services import locked
 from tandem.engagements.models import CoachHandover, Engagement, SponsorChange
+from tandem.engagements.selectors import ENDED, coach_loads
 from tandem.engagements.services import _member_or_error, engagement_validate
 from tandem.notifications.kinds import Kind
 from tandem.notifications.services import notify
-
-ENDED = {Engagement.Status.COMPLETED, Engagement.Status.CANCELLED}
+from tandem.programmes.figures import figures_touch
 
 
 def coach_load(coach: User) -> int:
     """Engagements the coach holds now: every one not yet ended, in any organisation."""
-    return Engagement.objects.filter(coach=coach).exclude(status__in=ENDED).count()
+    return coach_loads([coach.pk]).get(coach.pk, 0)
 
 
 def coach_capacity(coach: User) -> int | None:
@@ -118,18 +118,14 @@ def engagement_replace_coach(
         new=new_coach.full_name,
     )
     _calendar_follows_the_coach(engagement, old_coach, new_coach)
+    figures_touch(engagement)  # the coach filter and who hears of a stall
     return handover
 
 
 def _calendar_follows_the_coach(engagement: Engagement, old: User, new: User) -> None:
     """Planned sessions leave the old coach's calendar and enter the new coach's."""
-    try:
-        from tandem.notifications.calendar import (
-            calendar_invite_person,
-            calendar_uninvite_person,
-        )
-    except ImportError:  # calendars arrive with the rhythm work
-        return
+    from tandem.notifications.calendar import calendar_invite_person, calendar_uninvite_person
+
     calendar_uninvite_person(engagement, old)
     calendar_invite_person(engagement, new)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from uuid import UUID
 
@@ -88,3 +89,27 @@ class Progress:
     @property
     def action_completion_rate(self) -> float | None:
         return self.actions_done / self.actions_total if self.actions_total else None
+
+
+ENDED = (Engagement.Status.COMPLETED, Engagement.Status.CANCELLED)
+
+
+def live_engagements() -> QuerySet[Engagement]:
+    """Engagements not yet ended: they count against a coach's capacity."""
+    return Engagement.objects.exclude(status__in=ENDED)
+
+
+def coach_loads(user_ids: Iterable[int]) -> dict[int, int]:
+    """How many engagements each coach coaches now (not yet ended, in any organisation),
+    in one query."""
+    ids = list(user_ids)
+    if not ids:
+        return {}
+    rows = (
+        live_engagements()
+        .filter(coach_id__in=ids)
+        .values("coach_id")
+        .annotate(n=Count("id"))
+        .values_list("coach_id", "n")
+    )
+    return dict(rows)

@@ -125,7 +125,10 @@ def invitation_ics(
 
 def feed_sessions(user: User, *, now: dt.datetime | None = None) -> list[CoachingSession]:
     """The person's sessions as coach or coachee, from a while back and everything ahead,
-    planned or held (a cancelled one drops out of the feed)."""
+    planned or held (a cancelled one drops out of the feed) — not those of an organisation
+    where they were deactivated."""
+    from tandem.core.policy import inactive_organisation_ids
+
     now = now or timezone.now()
     return list(
         CoachingSession.objects.filter(
@@ -133,6 +136,7 @@ def feed_sessions(user: User, *, now: dt.datetime | None = None) -> list[Coachin
             status__in=FEED_STATUSES,
             scheduled_at__gte=now - FEED_PAST,
         )
+        .exclude(engagement__organisation_id__in=inactive_organisation_ids(user))
         .select_related("engagement__coach", "engagement__coachee")
         .order_by("scheduled_at")
     )

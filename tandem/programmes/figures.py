@@ -34,15 +34,22 @@ from tandem.programmes.models import CompetencyChange, EngagementArea, Engagemen
 
 def figures_touch(engagement: Engagement | UUID | str) -> None:
     """Refresh the engagement's figures once the current transaction commits (at once
-    outside one). Call it from a write service after it changed something counted."""
-    engagement_id = str(getattr(engagement, "pk", engagement))
+    outside one). Call it from a write service after it changed something counted.
 
-    def enqueue() -> None:
-        from tandem.programmes.tasks import refresh_figures
+    Touched many times in one transaction (a session closed, its actions, its feedback), an
+    engagement is refreshed once: the first callback to run takes every id waiting."""
+    connection = transaction.get_connection()
+    waiting: set[str] = connection.__dict__.setdefault("_tandem_figures_waiting", set())
+    waiting.add(str(getattr(engagement, "pk", engagement)))
+    transaction.on_commit(partial(_enqueue_waiting, connection))
 
+
+def _enqueue_waiting(connection: Any) -> None:
+    from tandem.programmes.tasks import refresh_figures
+
+    waiting: set[str] = connection.__dict__.pop("_tandem_figures_waiting", set())
+    for engagement_id in sorted(waiting):
         refresh_figures.enqueue(engagement_id)
-
-    transaction.on_commit(enqueue)
 
 
 def figures_rebuild(engagement_ids: list[UUID] | None = None) -> int:

@@ -12,14 +12,14 @@ from uuid import UUID
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from tandem.accounts.models import CoachProfile, Programme, ProgrammeMember, User
 from tandem.core.policy import admin_organisation_ids, inactive_organisation_ids
 from tandem.engagements.models import Engagement
-from tandem.engagements.people import ENDED
+from tandem.engagements.selectors import coach_loads
 from tandem.engagements.services import engagement_build
 from tandem.notifications.kinds import Kind
 from tandem.notifications.services import notify
@@ -65,13 +65,7 @@ def pool_of(programme: Programme) -> list[CoachOption]:
         .distinct()
         .order_by("full_name")
     )
-    loads = dict(
-        Engagement.objects.filter(coach__in=coaches)
-        .exclude(status__in=ENDED)
-        .values_list("coach")
-        .annotate(n=Count("id"))
-        .values_list("coach", "n")
-    )
+    loads = coach_loads(c.pk for c in coaches)
     return [CoachOption(c, getattr(c, "coach_profile", None), loads.get(c.pk, 0)) for c in coaches]
 
 

@@ -16,8 +16,9 @@ from tandem.programmes import matching
 from tandem.programmes.models import MatchProposal
 
 
-def test_seed_demo_shows_everything_and_is_idempotent(db):
-    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+def test_seed_demo_shows_everything_and_is_idempotent(db, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):  # emails go out on commit
+        call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
     counts = (Engagement.objects.count(), User.objects.count())
     call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
     assert (Engagement.objects.count(), User.objects.count()) == counts
@@ -76,11 +77,34 @@ def test_seed_demo_shows_everything_and_is_idempotent(db):
     assert len(scores) == 2 and scores[0] < scores[1]  # check-in below coaching
     _a_whole_programme_runs()
     _alex_has_a_practice_with_one_private_client()
-    # Every demo person can sign in and open their home page.
+    _the_rhythm_and_people_matters_show()
+    # Every demo person can sign in and open their home page — but the one invited who has
+    # not chosen a password yet, and the coach who left.
     client = Client()
-    for user in User.objects.all():
-        assert client.login(username=user.email, password="tandem-demo")
+    signing_in = User.objects.filter(is_active=True).exclude(email="jonas@northwind.example")
+    assert signing_in.count() >= 24
+    for user in signing_in:
+        assert client.login(username=user.email, password="tandem-demo"), user.email
         assert client.get(reverse("home")).status_code == 200
+    assert not client.login(username="paul@northwind.example", password="tandem-demo")
+
+
+def _the_rhythm_and_people_matters_show() -> None:
+    from tandem.notifications.models import CalendarFeed, Notification
+    from tandem.programmes.people.selectors import engagements_needing_a_coach
+
+    sent = Notification.objects.filter(state="sent")
+    priya = User.objects.get(email="priya@northwind.example")
+    sam = User.objects.get(email="sam@northwind.example")
+    assert sent.filter(kind="agenda_reminder", recipient=priya).exists()
+    assert sent.filter(kind="targets_to_sign_off", recipient=sam).exists()
+    assert sent.filter(kind="session_invitation", has_calendar=True).exists()
+    assert CalendarFeed.objects.count() == User.objects.filter(is_active=True).count()
+    org = Organisation.objects.get(slug="northwind")
+    needing = engagements_needing_a_coach(organisation=org)
+    assert [e.coachee.full_name for e in needing] == ["Kofi Mensah"]
+    assert not User.objects.get(email="jonas@northwind.example").has_usable_password()
+    assert User.objects.get(email="ben@northwind.example").email_bounced_at is not None
 
 
 @pytest.mark.django_db(transaction=True)  # real commits: the emails are sent on commit

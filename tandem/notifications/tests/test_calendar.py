@@ -315,3 +315,28 @@ def test_tick_report_names_what_it_did(engagement, run_tick):
     assert report.counts["enqueued"] == 2
     assert "enqueued 2" in str(report)
     assert isinstance(schedule.tick(), schedule.TickReport)
+
+
+def test_the_feed_leaves_out_an_organisation_where_the_person_was_deactivated(
+    engagement, coach, programme_admin, outsider
+):
+    from django.test import Client
+    from django.urls import reverse
+
+    from conftest import member
+    from tandem.accounts.models import Membership
+    from tandem.accounts.services import membership_deactivate
+    from tandem.core.tests.world import plan_session
+    from tandem.notifications.services import calendar_feed_regenerate
+
+    session = plan_session(engagement, hours_from_now=48)
+    member(coach, outsider.memberships.get().organisation)  # active elsewhere: still signs in
+    token = calendar_feed_regenerate(actor=coach)
+    url = reverse("calendar_feed", args=[token])
+    assert str(session.pk) in Client().get(url).content.decode()
+    membership_deactivate(
+        actor=programme_admin,
+        membership=Membership.objects.get(user=coach, organisation=engagement.organisation),
+    )
+    response = Client().get(url)
+    assert response.status_code == 200 and str(session.pk) not in response.content.decode()

@@ -7,7 +7,6 @@ each function costs a fixed number of queries, whatever the number of people.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 from uuid import UUID
@@ -18,30 +17,10 @@ from django.http import Http404
 
 from tandem.accounts.models import Membership, Organisation, Programme, ProgrammeMember, User
 from tandem.engagements.models import Engagement
+from tandem.engagements.selectors import coach_loads, live_engagements
 
 PER_PAGE = 50
 Role = ProgrammeMember.Role
-ENDED = (Engagement.Status.COMPLETED, Engagement.Status.CANCELLED)
-
-
-def live_engagements() -> QuerySet[Engagement]:
-    """Engagements not yet ended: they count against a coach's capacity."""
-    return Engagement.objects.exclude(status__in=ENDED)
-
-
-def coach_loads(user_ids: Iterable[int]) -> dict[int, int]:
-    """How many engagements each coach coaches now (not yet ended), in one query."""
-    ids = list(user_ids)
-    if not ids:
-        return {}
-    rows = (
-        live_engagements()
-        .filter(coach_id__in=ids)
-        .values("coach_id")
-        .annotate(n=Count("id"))
-        .values_list("coach_id", "n")
-    )
-    return dict(rows)
 
 
 def engagements_needing_a_coach(

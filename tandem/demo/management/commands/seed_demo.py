@@ -15,7 +15,7 @@ from django.urls import reverse
 
 from tandem.accounts.models import Organisation, User
 from tandem.action_items.models import ActionItem
-from tandem.demo import cohort, practice
+from tandem.demo import cohort, practice, rhythm
 from tandem.demo.story import ORG_SLUG, PASSWORD, PEOPLE, ROLE_OF, Northwind
 from tandem.engagements.models import Engagement
 from tandem.feedback.models import Invitation
@@ -32,17 +32,21 @@ class Command(BaseCommand):
         if existing and not reset:
             self.stdout.write("Demo data is already loaded.")
         else:
-            # Emails are sent on commit; keep them out of the console (the open pulse's
-            # links are printed below instead).
-            with (
-                override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"),
-                transaction.atomic(),
-            ):
+            # Emails are sent as in real life. To a file (make run), they are in the outbox;
+            # never to the console, where they would bury the logins (the open pulse's links
+            # are printed below instead).
+            backend = settings.EMAIL_BACKEND
+            if backend.endswith("console.EmailBackend"):
+                backend = "django.core.mail.backends.locmem.EmailBackend"
+            with override_settings(EMAIL_BACKEND=backend), transaction.atomic():
                 if existing:
                     self._delete(existing)
                 org, programme, people = Northwind().build()
                 cohort.build(org, programme, people)
                 practice.build(people)
+                rhythm.people_matters(org, people)
+                rhythm.feeds(cohort.demo_emails())
+                transaction.on_commit(rhythm.run_the_scheduler)
             self.stdout.write(self.style.SUCCESS("Demo data loaded."))
         self.stdout.write(f"\nDemo logins (password for all: {PASSWORD}):")
         for key, name, email, _ in PEOPLE:
@@ -52,6 +56,17 @@ class Command(BaseCommand):
             "Emerging Leaders cohort, same password)"
         )
         self._print_rater_links()
+        self._print_feed()
+
+    def _print_feed(self) -> None:
+        alex = User.objects.filter(email="alex@northwind.example").first()
+        feed = getattr(alex, "calendar_feed", None) if alex else None
+        if feed is not None:
+            url = settings.SITE_URL.rstrip("/") + reverse("calendar_feed", args=[feed.token])
+            self.stdout.write(
+                "\nEvery demo person has a private calendar feed (Settings → Calendar); "
+                f"Alex's:\n  {url}"
+            )
 
     def _print_rater_links(self) -> None:
         """The open pulse's links, as the raters' emails carry them: try the rater's side."""
