@@ -21,6 +21,7 @@ from tandem.engagements.selectors import (
 )
 from tandem.programmes.coach_feedback import coach_feedback_summary
 from tandem.programmes.matching import proposals_open_for
+from tandem.programmes.people.selectors import engagements_needing_a_coach
 from tandem.programmes.selectors import programmes_startable_by
 
 ROLE_LABELS = {
@@ -63,7 +64,10 @@ def home(request: AuthedRequest) -> HttpResponse:
             "today": timezone.localdate(),
             # Sessions and actions are coach's and coachee's: sponsors and HR see no such lists.
             "in_sessions": bool(mine),
-            "admin_orgs": organisations_administered_by(user=request.user),
+            "admin_orgs": [
+                (org, list(engagements_needing_a_coach(organisation=org)))
+                for org in organisations_administered_by(user=request.user)
+            ],
             "can_start": organisations_of(user=request.user).exists(),
             "upcoming": sessions_planned_in(mine, overdue=False),
             "to_record": sessions_planned_in(coaching, overdue=True),

@@ -98,8 +98,8 @@ COHORT = [
             ("I hand over whole outcomes to my leads", "delegation.outcomes"),
             ("I give feedback within a week of what I saw", "feedback.specific"),
         ),
-        level=2.6,
-        growth=1.2,
+        level=2.4,
+        growth=1.9,
     ),
     Member(
         "ben",
@@ -115,8 +115,8 @@ COHORT = [
             ),
             ("I say no to work that does not fit our priorities", "direction.no"),
         ),
-        level=2.8,
-        growth=1.0,
+        level=2.6,
+        growth=1.7,
     ),
     Member(
         "chen",
@@ -138,7 +138,7 @@ COHORT = [
         False,
         (
             ("I listen to the end before I answer", "communication.listens"),
-            ("I keep people informed of decisions that affect them", "communication.informs"),
+            ("I tell people plainly when their work falls short", "candour.performance"),
         ),
         level=2.9,
         growth=0.3,
@@ -150,7 +150,10 @@ COHORT = [
         "active",
         "Autumn",
         True,
-        (("I stay calm and clear when a shipment goes wrong", "composure.calm"),),
+        (
+            ("I stay calm and clear when a shipment goes wrong", "composure.calm"),
+            ("I tell my director when I disagree", "candour.upward"),
+        ),
     ),
     Member(
         "felix",
@@ -159,7 +162,10 @@ COHORT = [
         "active",
         "Autumn",
         True,
-        (("I bring other teams into decisions that affect them", "collaboration.across"),),
+        (
+            ("I bring other teams into decisions that affect them", "collaboration.across"),
+            ("I give my leads work that stretches them", "delegation.stretch"),
+        ),
     ),
     Member(
         "gita",
