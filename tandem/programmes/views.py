@@ -285,7 +285,11 @@ def programme_start(request: AuthedRequest, pk: str) -> HttpResponse:
         coaches=coaches,
         can_invite=is_admin,
         initial={
-            "coach": None if is_admin else request.user.pk,
+            # Yourself when you coach in it (an independent coach's practice), the only coach
+            # when there is one.
+            "coach": request.user.pk
+            if coaches.filter(pk=request.user.pk).exists()
+            else (coaches.get().pk if coaches.count() == 1 else None),
             "start_date": today,
             "end_date": today + dt.timedelta(days=programme.default_length_days),
             "planned_sessions": programme.default_planned_sessions,
