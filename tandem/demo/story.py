@@ -42,8 +42,8 @@ PEOPLE = [
 ]
 
 ROLE_OF = {
-    "admin": "programme admin",
-    "coach": "coach (Priya, Jordan, Ravi, Lena, Omar)",
+    "admin": "programme admin: Emerging Leaders 2026 (pool, cohort, dashboard)",
+    "coach": "coach (Priya, Jordan, Ravi, Lena, Omar, Aisha); own practice with Kim",
     "priya": "coachee, midway through coaching",
     "jordan": "coachee, contracting",
     "ravi": "coachee, completed: two 360s, close review, sponsor summary",

@@ -52,8 +52,9 @@ class Command(BaseCommand):
         for key, name, email, _ in PEOPLE:
             self.stdout.write(f"  {email:<28} {name:<12} — {ROLE_OF[key]}")
         self.stdout.write(
-            f"  (and {len(cohort.COHORT) + len(cohort.COACHES)} more people of the "
-            "Emerging Leaders cohort, same password)"
+            "  ines@northwind.example       Ines Ortega  — coachee choosing between two coaches\n"
+            f"  …and {len(cohort.COHORT) + len(cohort.COACHES)} more people of the Emerging "
+            "Leaders cohort and its pool (grace@, marco@, nora@…), same password"
         )
         self._print_rater_links()
         self._print_feed()
