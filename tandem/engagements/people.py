@@ -178,7 +178,7 @@ def sponsor_change_propose(
 
 def _open_change(engagement: Engagement) -> SponsorChange:
     change = (
-        engagement.sponsor_changes.select_for_update()
+        engagement.sponsor_changes.select_for_update(of=("self",))
         .filter(state=SponsorChange.State.PROPOSED)
         .select_related("to_sponsor", "from_sponsor")
         .first()
