@@ -62,6 +62,16 @@ def membership_join(
             )
         if existing is not None:
             raise ValidationError({"email": f"{user} is already a member of {organisation}."})
+        if organisation.is_practice:
+            # Anyone may open a practice (with open sign-up): it must not pull in someone's
+            # existing account, nor show whose it is, without that person's agreement.
+            raise ValidationError(
+                {
+                    "email": "This address already has a Tandem account elsewhere, and a "
+                    "practice cannot add an existing account without its owner's agreement. "
+                    "Use another address of theirs."
+                }
+            )
         if not user.is_active:  # deactivated everywhere else: active again, here
             User.objects.filter(pk=user.pk).update(is_active=True)
             user.is_active = True

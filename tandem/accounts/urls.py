@@ -30,7 +30,7 @@ urlpatterns = [
     ),
     path(
         "password/set/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(),
+        views.SetPasswordView.as_view(),
         name="password_reset_confirm",
     ),
     path(

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -18,6 +19,7 @@ from tandem.accounts.forms import (
     RoleForm,
     SignUpForm,
 )
+from tandem.accounts.models import User
 from tandem.accounts.selectors import (
     members_page,
     membership_get,
@@ -308,3 +310,12 @@ def sign_up(request: HttpRequest) -> HttpResponse:
         {"form": form, "signed_in": signed_in},
         status=422 if form.errors else 200,
     )
+
+
+class SetPasswordView(auth_views.PasswordResetConfirmView):
+    """The emailed link to choose a password. For someone deactivated it no longer works:
+    they could not sign in with the password anyway."""
+
+    def get_user(self, uidb64: str) -> User | None:
+        user = super().get_user(uidb64)
+        return user if user is not None and user.is_active else None

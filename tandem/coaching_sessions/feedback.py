@@ -12,6 +12,7 @@ from django.db import transaction
 from tandem.accounts.models import User
 from tandem.coaching_sessions.models import CoachingSession, SessionFeedback
 from tandem.core.policy import Perm, engagement_require
+from tandem.core.services import locked
 from tandem.programmes.figures import figures_touch
 
 WORD_MAX = 60
@@ -37,6 +38,7 @@ def session_feedback_give(
     *, actor: User, session: CoachingSession, usefulness: int, word: str = ""
 ) -> SessionFeedback:
     """Rate a held session, or change the rating given."""
+    session = locked(session)
     engagement_require(actor, Perm.VIEW_SESSION_CONTENT, session.engagement, reading=True)
     if actor.pk != session.engagement.coachee_id:
         raise PermissionDenied("The coachee rates the session: only they see their rating.")

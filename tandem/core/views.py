@@ -13,7 +13,7 @@ from tandem.action_items.models import ActionItem
 from tandem.coaching_sessions.selectors import sessions_planned_in
 from tandem.core.http import AuthedRequest
 from tandem.core.policy import Role, engagement_roles
-from tandem.engagements.models import Engagement
+from tandem.engagements.models import Engagement, SponsorChange
 from tandem.engagements.selectors import (
     engagement_list_for,
     organisations_administered_by,
@@ -73,6 +73,11 @@ def home(request: AuthedRequest) -> HttpResponse:
             "to_record": sessions_planned_in(coaching, overdue=True),
             "my_actions": my_actions,
             "proposals": proposals_open_for(user=request.user),
+            "sponsor_requests": SponsorChange.objects.filter(
+                engagement__coachee=request.user,
+                engagement__in=[e.pk for e, roles in rows if Role.COACHEE in roles],
+                state=SponsorChange.State.PROPOSED,
+            ).select_related("engagement", "to_sponsor"),
             # Only the coach's own average, over enough ratings that nobody's shows.
             "coaches": any(e.is_coaching for e, roles in rows if Role.COACH in roles),
             "my_feedback": coach_feedback_summary(request.user)

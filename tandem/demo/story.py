@@ -16,6 +16,7 @@ from tandem.action_items import services as actions
 from tandem.action_items.models import ActionItem
 from tandem.action_items.selectors import accountability_pending
 from tandem.coaching_sessions import services as sessions
+from tandem.coaching_sessions.feedback import session_feedback_give
 from tandem.demo import rhythm
 from tandem.engagements import reviews
 from tandem.engagements import services as engagements
@@ -115,7 +116,7 @@ class Northwind:
                 "the start and the end. It follows the 12-skills leadership course."
             ),
             training="the 12-skills leadership course",
-            start_date=timezone.localdate() - dt.timedelta(days=240),
+            start_date=timezone.localdate() - dt.timedelta(days=300),
             end_date=timezone.localdate() + dt.timedelta(days=200),
             default_planned_sessions=8,
             default_length_days=126,
@@ -319,6 +320,12 @@ class Northwind:
                 actor=p["coach"],
                 session=session,
                 summary=f"We worked on: {title}. Priya chose: {action_title}.",
+            )
+            session_feedback_give(
+                actor=p["priya"],
+                session=session,
+                usefulness=5 if rating >= 8 else 3,
+                word="clarity" if rating >= 8 else "",
             )
             sessions.private_note_save(
                 actor=p["coach"],
@@ -641,6 +648,7 @@ class Northwind:
             )
             _backdate(action, session.scheduled_at + dt.timedelta(minutes=40))
             sessions.session_close(actor=p["coach"], session=session, summary="Design reviews.")
+            session_feedback_give(actor=p["ravi"], session=session, usefulness=3 + number % 3)
         last = held[-1]
         for pending in accountability_pending(last):
             actions.action_update(

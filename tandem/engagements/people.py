@@ -5,6 +5,8 @@ and a new sponsor sees the targets only once they are put to them."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -76,6 +78,18 @@ def engagement_replace_coach(
             {"new_coach": "The coach must be someone other than the coachee and the sponsor."}
         )
     _member_or_error(new_coach, engagement.organisation, "new_coach")
+    if (
+        engagement.programme_id is not None
+        and not ProgrammeMember.objects.filter(
+            programme_id=engagement.programme_id, user=new_coach, role=ProgrammeMember.Role.COACH
+        ).exists()
+    ):
+        raise ValidationError(
+            {
+                "new_coach": f"{new_coach} is not in the coach pool of {engagement.programme}: "
+                "add them to the pool (People tab) first."
+            }
+        )
     capacity = coach_capacity(new_coach)
     if capacity is not None and coach_load(new_coach) >= capacity:
         raise ValidationError(
@@ -93,13 +107,6 @@ def engagement_replace_coach(
     ActionItem.objects.filter(
         engagement=engagement, owner=old_coach, status=ActionItem.Status.OPEN
     ).update(owner=new_coach)
-    if engagement.programme_id is not None:
-        ProgrammeMember.objects.get_or_create(
-            programme_id=engagement.programme_id,
-            user=new_coach,
-            role=ProgrammeMember.Role.COACH,
-            defaults={"added_by": actor},
-        )
     handover = CoachHandover.objects.create(
         engagement=engagement,
         from_coach=old_coach,
@@ -237,3 +244,20 @@ def sponsor_change_withdraw(*, actor: User, engagement: Engagement) -> SponsorCh
     change.decided_at = timezone.now()
     change.save(update_fields=["state", "decided_at", "updated_at"])
     return change
+
+
+def clashes_for_new_coach(engagement: Engagement) -> list[dt.datetime]:
+    """Planned sessions of the engagement that overlap another session of its (new) coach:
+    the handover keeps their times, so the coach is told to move them."""
+    from tandem.coaching_sessions.selectors import clashes_elsewhere
+
+    planned = engagement.sessions.filter(
+        status="planned", scheduled_at__gte=timezone.now()
+    ).order_by("scheduled_at")
+    slots = [(s.scheduled_at, s.duration_minutes) for s in planned]
+    return [
+        start
+        for start, _ in clashes_elsewhere(
+            person=engagement.coach, slots=slots, engagement=engagement
+        )
+    ]

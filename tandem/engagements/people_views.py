@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from tandem.accounts.models import User
@@ -17,6 +18,7 @@ from tandem.core.http import AuthedRequest
 from tandem.core.policy import Perm, admin_organisation_ids
 from tandem.engagements import people
 from tandem.engagements.selectors import engagement_get_for
+from tandem.programmes.matching import pool_of
 
 
 def _people_of(engagement: object) -> object:
@@ -45,10 +47,21 @@ class SponsorForm(forms.Form):
         label="New sponsor",
         queryset=User.objects.none(),
         required=False,
-        empty_label="No sponsor",
+        empty_label="Choose…",
         help_text="The coachee's supervisor. The coachee agrees before anything changes.",
     )
+    no_sponsor = forms.BooleanField(
+        label="No sponsor from now on", required=False, help_text="Instead of a new one."
+    )
     reason = forms.CharField(max_length=300, required=False, help_text="Why (optional).")
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean() or {}
+        if data.get("new_sponsor") and data.get("no_sponsor"):
+            raise forms.ValidationError("Choose a new sponsor, or no sponsor — not both.")
+        if not data.get("new_sponsor") and not data.get("no_sponsor"):
+            self.add_error("new_sponsor", "Choose the new sponsor (or tick “No sponsor”).")
+        return data
 
 
 def _to_people(engagement_pk: object) -> HttpResponse:
@@ -61,8 +74,18 @@ def replace_coach(request: AuthedRequest, pk: str) -> HttpResponse:
     if engagement.organisation_id not in admin_organisation_ids(request.user):
         raise PermissionDenied("The programme admin hands an engagement to another coach.")
     form = ReplaceCoachForm(request.POST or None)
-    form.fields["new_coach"].queryset = _people_of(engagement).exclude(  # type: ignore[attr-defined]
-        pk__in=[engagement.coach_id, engagement.coachee_id, engagement.sponsor_id or 0]
+    seats = {engagement.coach_id, engagement.coachee_id, engagement.sponsor_id}
+    options = (
+        [o for o in pool_of(engagement.programme) if o.coach.pk not in seats]
+        if engagement.programme is not None
+        else []
+    )
+    loads = {o.coach.pk: f"{o.load} of {o.capacity} engagements" for o in options}
+    form.fields["new_coach"].queryset = User.objects.filter(  # type: ignore[attr-defined]
+        pk__in=[o.coach.pk for o in options if o.free > 0]
+    ).order_by("full_name")
+    form.fields["new_coach"].label_from_instance = lambda u: (  # type: ignore[attr-defined]
+        f"{u.full_name} — {loads[u.pk]}"
     )
     if request.method == "POST" and form.is_valid():
         done = run_service(
@@ -77,6 +100,16 @@ def replace_coach(request: AuthedRequest, pk: str) -> HttpResponse:
                 f"{done.to_coach} now coaches {engagement.coachee}. Coachee, sponsor and both "
                 "coaches were told; the old coach's private notes stay theirs.",
             )
+            engagement.refresh_from_db()
+            clashes = people.clashes_for_new_coach(engagement)
+            if clashes:
+                when = ", ".join(f"{timezone.localtime(c):%a %-d %b, %H:%M}" for c in clashes[:3])
+                messages.warning(
+                    request,
+                    f"{len(clashes)} planned session(s) clash with {done.to_coach}'s other "
+                    f"sessions ({when}{'…' if len(clashes) > 3 else ''}): they should "
+                    "reschedule them.",
+                )
             return _to_people(engagement.pk)
     return render(
         request,
@@ -84,7 +117,7 @@ def replace_coach(request: AuthedRequest, pk: str) -> HttpResponse:
         {
             "engagement": engagement,
             "form": form,
-            "load": people.coach_load(engagement.coach),
+            "full": [o for o in options if o.free <= 0],
         },
         status=422 if form.errors else 200,
     )
@@ -97,11 +130,21 @@ def sponsor_change(request: AuthedRequest, pk: str) -> HttpResponse:
     form.fields["new_sponsor"].queryset = _people_of(engagement).exclude(  # type: ignore[attr-defined]
         pk__in=[engagement.coach_id, engagement.coachee_id]
     )
+    if engagement.sponsor_changes.filter(state="proposed").exists():
+        messages.info(
+            request,
+            "A change of sponsor is already waiting for the coachee: withdraw it to propose "
+            "another.",
+        )
+        return _to_people(engagement.pk)
     if request.method == "POST" and form.is_valid():
         done = run_service(
             form,
             lambda: people.sponsor_change_propose(
-                actor=request.user, engagement=engagement, **form.cleaned_data
+                actor=request.user,
+                engagement=engagement,
+                new_sponsor=form.cleaned_data["new_sponsor"],
+                reason=form.cleaned_data["reason"],
             ),
         )
         if done is not None:
@@ -134,7 +177,8 @@ def sponsor_change_decide(request: AuthedRequest, pk: str) -> HttpResponse:
         new = change.to_sponsor or "no sponsor"
         messages.success(
             request,
-            f"Agreed: {new} is your sponsor now. You and your coach put the targets to them."
+            f"Agreed: {new} is your sponsor now. You and your coach then ask them to sign "
+            "off the targets."
             if accept
             else "Declined: your sponsor stays as it was. Your coach was told.",
         )

@@ -62,10 +62,27 @@ def engagement_validate(engagement: Engagement) -> None:
         errors["programme"] = "That programme belongs to another organisation."
     if engagement.is_coaching and programme is None:
         errors["programme"] = "Choose the programme this engagement belongs to."
+    if programme is not None:
+        errors.update(_within_programme(engagement, programme))
     if engagement.is_one_on_one and programme is not None:
         errors["programme"] = "A manager's 1:1 series is the manager's own: it has no programme."
     if errors:
         raise ValidationError(errors)
+
+
+def _within_programme(engagement: Engagement, programme: Programme) -> dict[str, str]:
+    """An engagement runs inside its programme's dates, where the programme has them."""
+    if programme.start_date and engagement.start_date < programme.start_date:
+        return {
+            "start_date": f"{programme} starts on {programme.start_date:%d %b %Y}: start the "
+            "engagement then or later, or change the programme's dates."
+        }
+    if programme.end_date and engagement.end_date and engagement.end_date > programme.end_date:
+        return {
+            "end_date": f"{programme} ends on {programme.end_date:%d %b %Y}: end the engagement "
+            "by then, or change the programme's dates."
+        }
+    return {}
 
 
 def _coaching_rules(engagement: Engagement) -> dict[str, str]:

@@ -20,6 +20,9 @@ def inbox_for(*, user: User) -> QuerySet[Notification]:
     return (
         Notification.objects.filter(recipient=user, state__in=IN_APP)
         .exclude(kind=Kind.DIGEST)
+        # Calendar invitations are for the calendar: listed here they would bury what needs
+        # the person (a planned series sends one per session).
+        .exclude(kind=Kind.SESSION_INVITATION)
         .order_by("-due_at")
     )
 

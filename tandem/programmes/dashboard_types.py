@@ -19,7 +19,7 @@ from tandem.engagements.models import Engagement
 from tandem.programmes.disclosure import ANY, MIN_ENGAGEMENTS, Cell, Hidden
 
 HIDDEN_TEXT = {
-    Hidden.FEW: f"fewer than {MIN_ENGAGEMENTS} — not shown",
+    Hidden.FEW: f"fewer than {MIN_ENGAGEMENTS} engagements have this yet — not shown",
     Hidden.COMPARISON: (
         f"not shown with this filter — comparing views would single out fewer than "
         f"{MIN_ENGAGEMENTS} engagements"

@@ -5,7 +5,7 @@ DESIGN.md gives the programme admin "aggregates over ≥ 5 engagements", and fil
 
 1. **At least five.** A figure is shown only if at least ``MIN_ENGAGEMENTS`` engagements
    contribute to it (an engagement with no close review does not contribute to the mean
-   T-score, say). Otherwise it says "fewer than 5 — not shown".
+   T-score, say). Otherwise it says "fewer than 5 engagements have this yet — not shown".
 2. **No subtraction, whatever the views combined.** A filter value (a cohort, a coach, "after
    the training") is a *view*. The views a programme shows split its engagements into
    *atoms*: the engagements that fall in exactly the same shown views. Every number the

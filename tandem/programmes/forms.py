@@ -21,6 +21,25 @@ class ProgrammeForm(forms.ModelForm[Programme]):
             "end_date": DateInput,
             "description": forms.Textarea(attrs={"rows": 3}),
         }
+        error_messages = {
+            "default_planned_sessions": {
+                "min_value": "A coaching engagement has 6 to 12 sessions.",
+                "max_value": "A coaching engagement has 6 to 12 sessions.",
+            },
+            "default_cadence_days": {
+                "min_value": "Sessions are 7 to 35 days apart.",
+                "max_value": "Sessions are 7 to 35 days apart.",
+            },
+            "default_session_minutes": {
+                "min_value": "Coaching sessions last 60 to 90 minutes.",
+                "max_value": "Coaching sessions last 60 to 90 minutes.",
+            },
+            "default_length_days": {
+                "min_value": "A coaching engagement runs 3 to 6 months: 84 to 186 days.",
+                "max_value": "A coaching engagement runs 3 to 6 months: 84 to 186 days.",
+            },
+            "name": {"required": "Name the programme, as people will know it."},
+        }
 
     def __init__(self, *args: Any, organisations: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

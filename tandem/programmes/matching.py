@@ -22,6 +22,7 @@ from tandem.engagements.models import Engagement
 from tandem.engagements.selectors import coach_loads
 from tandem.engagements.services import engagement_build
 from tandem.notifications.kinds import Kind
+from tandem.notifications.models import Notification
 from tandem.notifications.services import notify
 from tandem.programmes.models import MatchProposal
 
@@ -231,6 +232,18 @@ def proposal_choose(*, actor: User, proposal: MatchProposal, coach: User) -> Eng
     proposal.engagement = engagement
     proposal.decided_at = timezone.now()
     proposal.save(update_fields=["state", "chosen_coach", "engagement", "decided_at", "updated_at"])
+    # Done: the request leaves the coachee's bell, and whoever proposed hears the choice.
+    Notification.objects.filter(
+        kind=Kind.CHOOSE_COACH, about=proposal.pk, read_at__isnull=True
+    ).update(read_at=timezone.now())
+    if proposal.proposed_by is not None:
+        notify(
+            kind=Kind.PEOPLE_CHANGED,
+            key=f"coach_chosen:{proposal.pk}",
+            recipient=proposal.proposed_by,
+            engagement=engagement,
+            params={"event": "coach_chosen"},
+        )
     return engagement
 
 

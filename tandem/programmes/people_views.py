@@ -268,10 +268,14 @@ def _import_message(result: services.ImportResult, programme: Programme) -> str:
     parts = [f"Added {people} to {programme}{roles}."]
     if result.new_people:
         parts.append(
-            f"{result.new_people} new to {organisation} were emailed a link to choose a password."
+            f"{result.new_people} new to {organisation} "
+            f"{'was' if result.new_people == 1 else 'were'} emailed a link to choose a password."
         )
     if result.known_people:
-        parts.append(f"{result.known_people} already in {organisation} were told they were added.")
+        parts.append(
+            f"{result.known_people} already in {organisation} "
+            f"{'was' if result.known_people == 1 else 'were'} told of it."
+        )
     if result.unchanged:
         parts.append(f"{services.count_rows(result.unchanged)} for places held already: unchanged.")
     if result.skipped:

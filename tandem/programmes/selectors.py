@@ -53,6 +53,8 @@ def programme_get_for_starting(*, user: User, pk: UUID | str) -> Programme:
     )
     if programme is None:
         raise Http404("No such programme.")
+    if programme.archived_at is not None:
+        raise PermissionDenied(f"{programme} is archived: it takes no new engagements.")
     if not may_start_in(user, programme):
         raise PermissionDenied(
             "Only the programme admins start engagements in this programme"

@@ -43,6 +43,10 @@ def programme_validate(programme: Programme) -> None:
             f"{programme.default_length_days}. Plan fewer sessions, a shorter cadence, or a "
             "longer engagement."
         )
+    if not errors and not programme._state.adding:
+        errors.update(_dates_hold_engagements(programme))
+    elif not errors and programme.end_date and programme.end_date < timezone.localdate():
+        errors["end_date"] = "This end date has passed: a new programme runs from today on."
     clash = Programme.objects.filter(
         organisation_id=programme.organisation_id, name__iexact=programme.name.strip()
     ).exclude(pk=programme.pk)
@@ -50,6 +54,29 @@ def programme_validate(programme: Programme) -> None:
         errors["name"] = f"{programme.organisation} already has a programme called that."
     if errors:
         raise ValidationError(errors)
+
+
+def _dates_hold_engagements(programme: Programme) -> dict[str, str]:
+    """New dates must still hold every engagement of the programme that has not ended."""
+    from tandem.engagements.selectors import live_engagements
+
+    live = live_engagements().filter(programme=programme)
+    if programme.end_date:
+        after = live.filter(end_date__gt=programme.end_date).order_by("-end_date")
+        if after.exists():
+            return {
+                "end_date": f"{after.count()} engagement(s) run past this end date (the last "
+                f"to {after[0].end_date:%d %b %Y}). End the programme later, or change "
+                "those engagements first."
+            }
+    if programme.start_date:
+        before = live.filter(start_date__lt=programme.start_date).order_by("start_date")
+        if before.exists():
+            return {
+                "start_date": f"{before.count()} engagement(s) start before this date (the "
+                f"first on {before[0].start_date:%d %b %Y}). Start the programme earlier."
+            }
+    return {}
 
 
 @transaction.atomic

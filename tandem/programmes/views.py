@@ -202,6 +202,7 @@ def programme_match(request: AuthedRequest, pk: str, member_pk: str) -> HttpResp
             "filters": filters,
             "options": options,
             "full": [o for o in matching.pool_of(programme) if o.free <= 0],
+            "with_room": len(matching.coaches_available(programme)),
             "propose": propose,
             "selected": [str(v) for v in request.POST.getlist("p-coaches")],
             "assign": assign,
@@ -274,7 +275,7 @@ def programme_start(request: AuthedRequest, pk: str) -> HttpResponse:
         memberships__is_active=True,
     ).order_by("full_name")
     coaches = (
-        User.objects.filter(pk__in=[o.coach.pk for o in matching.pool_of(programme)])
+        User.objects.filter(pk__in=[o.coach.pk for o in matching.coaches_available(programme)])
         if is_admin
         else User.objects.filter(pk=request.user.pk)
     )
@@ -309,9 +310,13 @@ def programme_start(request: AuthedRequest, pk: str) -> HttpResponse:
             ),
         )
         if engagement is not None:
-            invited = (
-                " They were emailed a link to choose a password." if not data["coachee"] else ""
-            )
+            invited = ""
+            if not data["coachee"]:
+                invited = (
+                    " They were emailed a link to choose a password."
+                    if not engagement.coachee.has_usable_password()
+                    else " They were told by email."
+                )
             messages.success(
                 request,
                 f"Engagement started for {engagement.coachee}, in draft.{invited} "

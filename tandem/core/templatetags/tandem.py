@@ -38,3 +38,18 @@ def day(value: dt.date | dt.datetime | None, style: str = "j M") -> str:
         head, comma, clock = style.partition(",")
         style = f"{head} Y{comma}{clock}"
     return date_format(value, style)
+
+
+@register.filter
+def coaches(user: Any) -> bool:
+    """Whether the person coaches (a profile, a place in a coach pool, or an engagement):
+    only they are shown the coach-profile settings."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    from tandem.accounts.models import CoachProfile, ProgrammeMember
+
+    return (
+        CoachProfile.objects.filter(user=user).exists()
+        or ProgrammeMember.objects.filter(user=user, role=ProgrammeMember.Role.COACH).exists()
+        or user.engagements_as_coach.filter(kind="coaching").exists()
+    )

@@ -9,7 +9,7 @@ from django.test import Client
 from django.urls import reverse
 
 from conftest import UserFactory, member
-from tandem.accounts.models import CoachProfile
+from tandem.accounts.models import CoachProfile, ProgrammeMember
 from tandem.action_items import services as actions
 from tandem.coaching_sessions import services as sessions
 from tandem.core.policy import Perm, engagement_can
@@ -25,8 +25,11 @@ def _client(user) -> Client:
 
 
 @pytest.fixture
-def new_coach(organisation):
-    return member(UserFactory.create(full_name="Nia Newcoach"), organisation)
+def new_coach(organisation, programme):
+    """A coach of the engagement's programme pool."""
+    nia = member(UserFactory.create(full_name="Nia Newcoach"), organisation)
+    ProgrammeMember.objects.create(programme=programme, user=nia, role="coach")
+    return nia
 
 
 def test_the_new_coach_reads_the_shared_record_but_never_the_old_coachs_private_notes(
@@ -86,8 +89,8 @@ def test_the_engagement_page_records_the_handover_and_only_hr_sees_why(
     url = reverse("engagement_detail", args=[engagement.pk])
     hr = _client(programme_admin).get(url).content.decode()
     mine = _client(coachee).get(url).content.decode()
-    assert "handed over to Nia Newcoach" in hr and "Relocated" in hr
-    assert "handed over to Nia Newcoach" in mine and "Relocated" not in mine
+    assert "handed from Casey Coach to Nia Newcoach by Hana HR" in hr and "Relocated" in hr
+    assert "to Nia Newcoach by Hana HR" in mine and "Relocated" not in mine
 
 
 def test_only_the_programme_admin_hands_over_and_not_to_a_full_coach(
@@ -162,3 +165,12 @@ def test_the_sponsor_is_no_longer_edited_directly(engagement, coach):
         services.engagement_update(
             actor=coach, engagement=engagement, expected_version=None, sponsor=None
         )
+
+
+def test_only_a_coach_of_the_programme_pool_takes_over(engagement, programme_admin, organisation):
+    tom = member(UserFactory.create(full_name="Tom Report"), organisation)
+    with pytest.raises(ValidationError, match="not in the coach pool"):
+        people.engagement_replace_coach(actor=programme_admin, engagement=engagement, new_coach=tom)
+    page = _client(programme_admin).get(reverse("replace_coach", args=[engagement.pk]))
+    assert "Tom Report" not in page.content.decode()
+    assert not ProgrammeMember.objects.filter(user=tom).exists()  # nobody joins a pool silently

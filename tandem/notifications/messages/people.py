@@ -3,6 +3,7 @@ coachee asked to choose a coach. Names and roles only — never anything said in
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.urls import reverse
 
 from tandem.engagements.models import Engagement
@@ -85,6 +86,13 @@ def people_changed(notification: Notification) -> Message | None:
                 "Your private notes stay yours and are not passed on."
             ),
         )
+    if event == "coach_chosen":
+        return Message(
+            subject=f"{coachee.full_name} chose {coach.full_name} as coach",
+            body=f"{coachee.full_name} chose {coach.full_name} from the coaches you proposed. "
+            f"{title} is set up in draft; {coach.get_short_name()} plans the sessions.",
+            link=_page(engagement),
+        )
     if event == "sponsor_proposed":
         if me != coachee.pk:
             return None
@@ -94,7 +102,7 @@ def people_changed(notification: Notification) -> Message | None:
             body=(
                 f"{p.get('by', 'Your coach')} proposes {new} as the sponsor of your coaching. "
                 "Nothing changes until you agree. A new sponsor sees your targets only once you "
-                "and your coach put them to them. Agree or decline here:"
+                "and your coach ask them to sign them off. Agree or decline here:"
             ),
             link=_page(engagement, "#people"),
         )
@@ -148,11 +156,21 @@ def choose_coach(notification: Notification) -> Message | None:
     if proposal is None:
         return None  # chosen or withdrawn meanwhile
     count = proposal.coaches.count()
-    return Message(
-        subject="Choose your coach",
-        body=(
-            f"For {proposal.programme.name}, {count} coaches are proposed to you. Read their "
-            "profiles and choose the one you want to work with:"
-        ),
-        link=reverse("proposal_detail", args=[proposal.pk]),
+    page = reverse("proposal_detail", args=[proposal.pk])
+    body = (
+        f"For {proposal.programme.name}, {count} coaches are proposed to you. Read their "
+        "profiles and choose the one you want to work with:"
     )
+    recipient = notification.recipient
+    if recipient is not None and not recipient.has_usable_password():
+        # Invited, no password yet: the way in comes first (the link is never stored).
+        from tandem.accounts.emails import set_password_link
+
+        return Message(
+            subject="Choose your coach",
+            body=f"{body}\n{settings.SITE_URL.rstrip('/')}{page}\n\nYou have not chosen a "
+            "password yet: choose it here first (the link works once):",
+            link=page,
+            secret_link=set_password_link(recipient, base_url=settings.SITE_URL),
+        )
+    return Message(subject="Choose your coach", body=body, link=page)

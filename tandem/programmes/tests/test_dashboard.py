@@ -22,7 +22,7 @@ from tandem.programmes.figures import programmes_changed
 from tandem.programmes.models import EngagementFigures
 from tandem.programmes.tests.helpers import engagements, people
 
-FEW = "fewer than 5 — not shown"
+FEW = "fewer than 5 engagements have this yet — not shown"
 
 
 def dashboard(programme, **filters):

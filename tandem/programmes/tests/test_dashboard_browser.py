@@ -59,7 +59,9 @@ def test_the_admin_reads_filters_and_exports_the_dashboard(
     main = page.inner_text("main")
     assert "53.8" in main  # the mean T-score of all ten: (7 × 58 + 3 × 44) / 10
     assert "88%" in main and "49 of 56 held sessions" in main  # ending with an action
-    assert "fewer than 5 — not shown" in main  # 360 rates and feedback: none yet
+    assert (
+        "fewer than 5 engagements have this yet — not shown" in main
+    )  # 360 rates and feedback: none yet
     assert "Delegation and empowerment" in main
     assert page.locator("svg.bars").count() == 1  # the before/after chart
     assert "Stalled engagements (3)" in main

@@ -57,7 +57,7 @@ def test_the_list_shows_people_status_dates_and_sessions(admin_client, programme
     )
     html = list_page(admin_client, programme)
     assert e.display_title in html and e.coachee.full_name in html and e.coach.full_name in html
-    assert "3 of 8" in html and "2 more planned" in html
+    assert "3 held" in html and "2 more planned · 8 in the contract" in html
     assert "Spring" in html
     assert "Stalled" in html and "No session held since" in html
 
@@ -160,7 +160,10 @@ def test_the_dashboard_export_keeps_hidden_figures_hidden(admin_client, programm
     figures = {(r[0], r[1]): r[2:] for r in rows if len(r) >= 3}
     # The first ten recorded: Spring's eight (50) and two of Autumn's (70).
     assert figures[("Outcomes", "Mean GAS T-score at close")][:2] == ["54.0", "10"]
-    assert figures[("Session feedback", "Mean usefulness (1–5)")][0] == "fewer than 5 — not shown"
+    assert (
+        figures[("Session feedback", "Mean usefulness (1–5)")][0]
+        == "fewer than 5 engagements have this yet — not shown"
+    )
     _, rows = download(admin_client, "programme_dashboard_csv", programme, cohort="Spring")
     figures = {(r[0], r[1]): r[2:] for r in rows if len(r) >= 3}
     assert figures[("Outcomes", "Mean GAS T-score at close")][0].startswith("not shown with this")

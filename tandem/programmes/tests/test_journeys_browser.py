@@ -37,7 +37,7 @@ PASSWORD = "a-long-unusual-passphrase"
 
 def _choose_password(browser, live_server, email: str):  # noqa: F811
     """Follow the emailed link and choose a password, as a newcomer does."""
-    bodies = "\n".join(m.body for m in mail.outbox if m.to == [email])
+    bodies = "\n".join(str(m.body) for m in mail.outbox if m.to == [email])
     found = re.search(r"https?://\S+(/password/set/\S+)", bodies)
     assert found is not None, f"No set-password email to {email}"
     link = found.group(1)
