@@ -105,6 +105,11 @@ def _the_rhythm_and_people_matters_show() -> None:
     assert [e.coachee.full_name for e in needing] == ["Kofi Mensah"]
     assert not User.objects.get(email="jonas@northwind.example").has_usable_password()
     assert User.objects.get(email="ben@northwind.example").email_bounced_at is not None
+    from tandem.programmes.coach_feedback import coach_feedback_summary
+
+    alex = User.objects.get(email="alex@northwind.example")
+    mine = coach_feedback_summary(alex)
+    assert mine is not None and mine.coachees >= 3  # Alex's home shows his average
 
 
 @pytest.mark.django_db(transaction=True)  # real commits: the emails are sent on commit
