@@ -198,7 +198,7 @@ def measure(world: dict[str, object], rounds: int) -> None:
     from django.test.utils import CaptureQueriesContext
     from django.urls import reverse
 
-    from tandem.programmes.dashboard import snapshot_refresh
+    from tandem.programmes.snapshots import snapshot_refresh
     from tandem.programmes.figures import programmes_changed
 
     programme = world["programme"]
