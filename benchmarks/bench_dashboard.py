@@ -198,8 +198,8 @@ def measure(world: dict[str, object], rounds: int) -> None:
     from django.test.utils import CaptureQueriesContext
     from django.urls import reverse
 
-    from tandem.programmes.snapshots import snapshot_refresh
     from tandem.programmes.figures import programmes_changed
+    from tandem.programmes.snapshots import snapshot_refresh
 
     programme = world["programme"]
     engagement = world["engagement"]
