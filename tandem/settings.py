@@ -156,6 +156,13 @@ else:
         }
     }
 
+# Files the app makes and keeps (a released 360 report's PDF, sealed): under DATA_DIR.
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", DATA_DIR / "media"))
+if TESTING:  # each test run its own throwaway folder
+    import tempfile
+
+    MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="tandem-test-media-"))
+
 # Two reference pages for `make bench-web` (/bench/hello, /bench/floor): off unless asked.
 BENCH_VIEWS = env_bool("TANDEM_BENCH_VIEWS", False)
 # --- end of performance settings ---
