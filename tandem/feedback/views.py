@@ -191,7 +191,8 @@ def _frozen_body(cycle: FeedbackCycle) -> SafeString:
         return render_to_string("feedback/_report_body.html", report_context(cycle.report or {}))
 
     key = f"report-body:{cycle.pk}:{cycle.version}"
-    return mark_safe(cache.get_or_set(key, render_body, timeout=7 * 24 * 3600))  # noqa: S308 - our template's output
+    body: str = cache.get_or_set(key, render_body, timeout=7 * 24 * 3600) or render_body()
+    return mark_safe(body)  # noqa: S308 - our own template's output
 
 
 def _frozen_pdf(cycle: FeedbackCycle) -> bytes:
