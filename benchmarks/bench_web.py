@@ -129,6 +129,30 @@ class World:
     made: int = 0
 
 
+def copy_in(objs: list) -> None:
+    """INSERT ``objs`` (one model, primary keys set or made by their defaults) with
+    PostgreSQL's COPY: several times faster than bulk_create for the big tables. Values go
+    through each field as Django would save them (defaults, JSON, timestamps)."""
+    from django.db import connection
+
+    if not objs:
+        return
+    model = type(objs[0])
+    fields = [f for f in model._meta.concrete_fields]
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    table = connection.ops.quote_name(model._meta.db_table)
+    with connection.cursor() as cursor:
+        raw = cursor.cursor  # psycopg's own cursor
+        with raw.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+            for obj in objs:
+                copy.write_row(
+                    [
+                        f.get_db_prep_save(f.pre_save(obj, True), connection=connection)
+                        for f in fields
+                    ]
+                )
+
+
 def seed_bulk(world: World, count: int) -> None:
     """Add ``count`` engagements (and all that hangs off them) to the world, in bulk."""
     from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX as NO_PASSWORD
@@ -254,7 +278,7 @@ def seed_bulk(world: World, count: int) -> None:
     EngagementFigures.objects.bulk_create(figures, batch_size=2000)
     CompetencyChange.objects.bulk_create(changes, batch_size=2000)
     EngagementArea.objects.bulk_create(areas, batch_size=2000)
-    CoachingSession.objects.bulk_create(sessions, batch_size=5000)
+    copy_in(sessions)
     FeedbackCycle.objects.bulk_create(cycles, batch_size=2000)
     responses = (
         Response(
@@ -263,7 +287,7 @@ def seed_bulk(world: World, count: int) -> None:
         for cycle in cycles
         for group in GROUPS
     )
-    Response.objects.bulk_create(responses, batch_size=5000)
+    copy_in(list(responses))
     world.made += count
     answers = len(cycles) * len(GROUPS) * len(ITEMS)
     print(

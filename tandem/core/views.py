@@ -55,11 +55,17 @@ def home(request: AuthedRequest) -> HttpResponse:
     engagements = engagement_list_for(user=user)
     if admin_organisation_ids(user):
         own = list(engagement_list_for(user=user, seated_only=True))
-        page = Paginator(engagements, HOME_PAGE_SIZE).get_page(request.GET.get("page"))
+        # The page's ids from the engagements table alone (in index order), then those rows.
+        page = Paginator(engagements.values_list("pk", flat=True), HOME_PAGE_SIZE).get_page(
+            request.GET.get("page")
+        )
+        shown = engagements.in_bulk(list(page.object_list))
+        listed = [shown[pk] for pk in page.object_list]
     else:  # everything visible is their own: one query for both
         own = list(engagements)
         page = Paginator(own, HOME_PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = [(e, engagement_roles(user, e)) for e in with_session_counts(list(page.object_list))]
+        listed = list(page.object_list)
+    rows = [(e, engagement_roles(user, e)) for e in with_session_counts(listed)]
     seats = [(e, engagement_roles(user, e)) for e in own]
     mine = [e.pk for e, roles in seats if {Role.COACH, Role.COACHEE} & roles]
     coaching = [e.pk for e, roles in seats if Role.COACH in roles]  # who marks sessions held
