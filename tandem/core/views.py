@@ -1,9 +1,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -56,9 +57,9 @@ def home(request: AuthedRequest) -> HttpResponse:
     if admin_organisation_ids(user):
         own = list(engagement_list_for(user=user, seated_only=True))
         # The page's ids from the engagements table alone (in index order), then those rows.
-        page = Paginator(engagements.values_list("pk", flat=True), HOME_PAGE_SIZE).get_page(
-            request.GET.get("page")
-        )
+        page: Page[Any] = Paginator(
+            engagements.values_list("pk", flat=True), HOME_PAGE_SIZE
+        ).get_page(request.GET.get("page"))
         shown = engagements.in_bulk(list(page.object_list))
         listed = [shown[pk] for pk in page.object_list]
     else:  # everything visible is their own: one query for both
