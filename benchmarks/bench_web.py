@@ -138,7 +138,11 @@ def copy_in(objs: list) -> None:
     if not objs:
         return
     model = type(objs[0])
-    fields = [f for f in model._meta.concrete_fields]
+    fields = [
+        f
+        for f in model._meta.concrete_fields
+        if not (f.primary_key and f.get_internal_type().endswith("AutoField"))  # the DB's
+    ]
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
     table = connection.ops.quote_name(model._meta.db_table)
     with connection.cursor() as cursor:
@@ -188,35 +192,32 @@ def seed_bulk(world: World, count: int) -> None:
         ),
         batch_size=2000,
     )
-    Membership.objects.bulk_create(
-        (
+    copy_in(
+        [
             Membership(user=u, organisation=world.org)
             for u in [*new_coaches, *new_sponsors, *coachees]
-        ),
-        batch_size=2000,
+        ]
     )
     statuses = ["active"] * 40 + ["completed"] * 35 + ["closing"] * 8 + ["contracting"] * 7
     statuses += ["paused"] * 4 + ["cancelled"] * 3 + ["draft"] * 3
-    made = Engagement.objects.bulk_create(
-        (
-            Engagement(
-                organisation=world.org,
-                programme=world.programme,
-                kind="coaching",
-                title="",
-                coach=world.coaches[(start + i) // PER_COACH],
-                coachee=coachee,
-                sponsor=world.sponsors[(start + i) // PER_SPONSOR],
-                cohort=COHORTS[((start + i) // 7) % len(COHORTS)],
-                after_training=rng.choice([True, True, False, None]),
-                status=rng.choice(statuses),
-                start_date=today - dt.timedelta(days=rng.randint(0, 700)),
-                end_date=today + dt.timedelta(days=rng.randint(1, 180)),
-            )
-            for i, coachee in enumerate(coachees)
-        ),
-        batch_size=2000,
-    )
+    made = [
+        Engagement(
+            organisation=world.org,
+            programme=world.programme,
+            kind="coaching",
+            title="",
+            coach=world.coaches[(start + i) // PER_COACH],
+            coachee=coachee,
+            sponsor=world.sponsors[(start + i) // PER_SPONSOR],
+            cohort=COHORTS[((start + i) // 7) % len(COHORTS)],
+            after_training=rng.choice([True, True, False, None]),
+            status=rng.choice(statuses),
+            start_date=today - dt.timedelta(days=rng.randint(0, 700)),
+            end_date=today + dt.timedelta(days=rng.randint(1, 180)),
+        )
+        for i, coachee in enumerate(coachees)
+    ]
+    copy_in(made)
     figures, changes, areas, sessions, cycles = [], [], [], [], []
     for i, e in enumerate(made):
         done = e.status == "completed"
@@ -275,11 +276,8 @@ def seed_bulk(world: World, count: int) -> None:
                 questionnaire={"items": [{"key": k} for k in ITEMS]},
             )
         )
-    EngagementFigures.objects.bulk_create(figures, batch_size=2000)
-    CompetencyChange.objects.bulk_create(changes, batch_size=2000)
-    EngagementArea.objects.bulk_create(areas, batch_size=2000)
-    copy_in(sessions)
-    FeedbackCycle.objects.bulk_create(cycles, batch_size=2000)
+    for rows in (figures, changes, areas, sessions, cycles):
+        copy_in(rows)
     responses = (
         Response(
             cycle=cycle, group=group, answers={k: rng.choice([1, 2, 3, 4, 5, None]) for k in ITEMS}
