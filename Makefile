@@ -50,9 +50,9 @@ browser-deps:
 		echo "Installing Debian's chromium for the browser tests…"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
-## test: the whole suite (SQLite)
+## test: the whole suite (SQLite), on two processes (a module's tests stay on one worker)
 test: install browser-deps pdf-deps
-	$(PY) -m pytest
+	$(PY) -m pytest -n 2 --dist loadscope
 
 ## test-postgres: the whole suite against PostgreSQL ($(PG_URL))
 test-postgres: install browser-deps pdf-deps
