@@ -5,12 +5,18 @@ PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/tandem
 DEV := DEBUG=1
 
-.PHONY: install pdf-deps run seed test test-postgres check lint format typecheck migrations-check browser-deps eval-analyser bench bench-dashboard bench-people
+.PHONY: install pdf-deps run seed test test-postgres check lint format typecheck migrations-check browser-deps eval-analyser bench bench-dashboard bench-people bench-web
 
+# uv, when it is on the PATH, installs in seconds; pip is the fallback (same constraints).
 $(VENV)/.installed: pyproject.toml constraints.txt
-	test -x $(PY) || python3 -m venv $(VENV)
-	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -c constraints.txt -e '.[dev]'
+	@if command -v uv >/dev/null 2>&1; then \
+		test -x $(PY) || uv venv -q --seed --python python3 $(VENV); \
+		uv pip install -q --python $(PY) -c constraints.txt -e '.[dev]'; \
+	else \
+		test -x $(PY) || python3 -m venv $(VENV); \
+		$(PY) -m pip install -q --upgrade pip; \
+		$(PY) -m pip install -q -c constraints.txt -e '.[dev]'; \
+	fi
 	touch $@
 
 install: $(VENV)/.installed
@@ -44,9 +50,9 @@ browser-deps:
 		echo "Installing Debian's chromium for the browser tests…"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
-## test: the whole suite (SQLite)
+## test: the whole suite (SQLite), on two processes (a module's tests stay on one worker)
 test: install browser-deps pdf-deps
-	$(PY) -m pytest
+	$(PY) -m pytest -n 2 --dist loadscope
 
 ## test-postgres: the whole suite against PostgreSQL ($(PG_URL))
 test-postgres: install browser-deps pdf-deps
@@ -85,3 +91,10 @@ bench-dashboard: install
 ## bench-people: the people import (500 and 2,000 rows) and the programme's people page
 bench-people: install
 	$(DEV) $(PY) benchmarks/bench_people_import.py
+
+## bench-web: every page under gunicorn (2 sync workers, PostgreSQL) at 1k and 10k engagements,
+## as a ratio of a signed-in floor page; writes docs/benchmarks/web.md (drops and re-creates
+## the database tandem_bench_web)
+BENCH_WEB_PG_URL ?= postgres://postgres@127.0.0.1:5432/tandem_bench_web
+bench-web: install pdf-deps
+	BENCH_WEB_PG_URL=$(BENCH_WEB_PG_URL) $(PY) benchmarks/bench_web.py

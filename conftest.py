@@ -15,6 +15,15 @@ from tandem.engagements.models import Engagement
 PASSWORD = "correct horse battery staple"
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: what one test's rows left there (under ids the
+    next test's rows may reuse) must not leak into the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = User

@@ -103,20 +103,69 @@ TEMPLATES = [
     },
 ]
 
+# --- Performance: database connections, cache, benchmark views (docs/performance.md) ---
+# PostgreSQL keeps each worker's connection open between requests (opening one costs more than
+# a small page) and checks it is alive before reusing it. CONN_MAX_AGE=0 restores a connection
+# per request; DB_POOL=1 uses psycopg's pool instead (install psycopg[pool]; then CONN_MAX_AGE
+# must be 0, Django requires it).
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{DATA_DIR / 'tandem.sqlite3'}",
-        conn_max_age=env_int("CONN_MAX_AGE", 0),
+        conn_max_age=env_int("CONN_MAX_AGE", 600),
+        conn_health_checks=env_bool("CONN_HEALTH_CHECKS", True),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool("DB_POOL"):
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": env_int("DB_POOL_MIN", 2),
+        "max_size": env_int("DB_POOL_MAX", 10),
+    }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATA_DIR.mkdir(parents=True, exist_ok=True)
-    # WAL lets readers and the single writer work at once; IMMEDIATE avoids
-    # "database is locked" upgrades inside transactions.
+    # WAL lets readers and the single writer work at once; IMMEDIATE avoids "database is
+    # locked" upgrades inside transactions; a writer waits up to 5 s for another to finish
+    # ("timeout"); 20 MB of page cache and temporary tables in memory per connection.
     DATABASES["default"]["OPTIONS"] = {
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "init_command": (
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+            "PRAGMA cache_size=-20000; PRAGMA temp_store=MEMORY;"
+        ),
         "transaction_mode": "IMMEDIATE",
+        "timeout": 5,
     }
+
+# The cache: Redis when REDIS_URL is set (shared by every worker: use it with more than one),
+# else each process's own memory. Frozen things (released 360 reports) and what every request
+# reads (a person's memberships) are kept here and dropped when they change.
+if os.environ.get("REDIS_URL"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": os.environ["REDIS_URL"],
+            "OPTIONS": {"IGNORE_EXCEPTIONS": True},  # Redis down: slower, never broken
+            "KEY_PREFIX": "tandem",
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "tandem",
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        }
+    }
+
+# Files the app makes and keeps (a released 360 report's PDF, sealed): under DATA_DIR.
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", DATA_DIR / "media"))
+if TESTING:  # each test run its own throwaway folder
+    import tempfile
+
+    MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="tandem-test-media-"))
+
+# Two reference pages for `make bench-web` (/bench/hello, /bench/floor): off unless asked.
+BENCH_VIEWS = env_bool("TANDEM_BENCH_VIEWS", False)
+# --- end of performance settings ---
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -25,3 +26,11 @@ urlpatterns = [
     path("", include("tandem.programmes.urls")),
     path("admin/", admin.site.urls),
 ]
+
+if settings.BENCH_VIEWS:  # the benchmark's reference pages (tandem/core/bench_views.py)
+    from tandem.core import bench_views
+
+    urlpatterns += [
+        path("bench/hello", bench_views.hello, name="bench_hello"),
+        path("bench/floor", bench_views.floor, name="bench_floor"),
+    ]

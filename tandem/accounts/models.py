@@ -9,6 +9,7 @@ from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, Permis
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
 from tandem.accounts.areas import validate_areas
@@ -59,6 +60,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     )
     # Set when an email to this address was refused: the person is asked to fix it.
     email_bounced_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Moves whenever one of the person's memberships is saved or deleted: the key under which
+    # their memberships (read on every request, tandem/core/policy.py) are cached.
+    access_version = models.PositiveIntegerField(default=0, editable=False)
 
     objects = UserManager()
 
@@ -96,6 +100,21 @@ class Organisation(BaseModel):
         return self.name
 
 
+class MembershipQuerySet(models.QuerySet["Membership"]):
+    """``update()`` moves the people's ``access_version`` too (signals do not fire for it).
+    ``bulk_create`` needs nothing: a new membership is active and not an admin's, which
+    changes nothing that is cached."""
+
+    def update(self, **kwargs: Any) -> int:
+        user_ids = list(self.values_list("user_id", flat=True).distinct())
+        updated = super().update(**kwargs)
+        memberships_moved(user_ids)
+        return updated
+
+
+MembershipManager = models.Manager.from_queryset(MembershipQuerySet)
+
+
 class Membership(BaseModel):
     class Role(models.TextChoices):
         MEMBER = "member", "Member"
@@ -109,6 +128,8 @@ class Membership(BaseModel):
     # Deactivated: the person no longer takes part here; their records stay.
     is_active = models.BooleanField(default=True)
     deactivated_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = MembershipManager()
 
     class Meta:
         constraints = [
@@ -225,3 +246,24 @@ class CoachProfile(BaseModel):
 
         labels = dict(Area.choices)
         return [str(labels[a]) for a in self.areas if a in labels]
+
+
+def memberships_moved(user_ids: Any) -> None:
+    """These people's memberships changed: their cached memberships are stale from now on,
+    in every process (the next request reads them afresh under a new ``access_version``)."""
+    from tandem.core.policy import memberships_forget
+
+    ids = list(user_ids)
+    if not ids:
+        return
+    User.objects.filter(pk__in=ids).update(access_version=models.F("access_version") + 1)
+    for user_id in ids:
+        memberships_forget(user_id)
+
+
+def _membership_changed(sender: type[Membership], instance: Membership, **kwargs: Any) -> None:
+    memberships_moved([instance.user_id])
+
+
+post_save.connect(_membership_changed, sender=Membership, dispatch_uid="membership_saved")
+post_delete.connect(_membership_changed, sender=Membership, dispatch_uid="membership_deleted")

@@ -292,7 +292,7 @@ def sign_up(request: HttpRequest) -> HttpResponse:
                 login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         if done is not None:
             programme = (
-                request.user.memberships.filter(  # type: ignore[union-attr]
+                request.user.memberships.filter(  # type: ignore[union-attr,misc]
                     organisation__is_practice=True
                 )
                 .order_by("-created_at")[0]

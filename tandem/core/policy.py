@@ -145,13 +145,28 @@ COACHING_ONLY = {
 }
 
 
+def _memberships_key(user_id: object) -> str:
+    return f"memberships:{user_id}"
+
+
 def _memberships(user: User) -> tuple[frozenset[UUID], frozenset[UUID]]:
-    """(organisations the user runs programmes in, organisations where they are deactivated),
-    read in one query and cached on the user for the request."""
+    """(organisations the user runs programmes in, organisations where they are deactivated).
+
+    Read on nearly every request, so kept on the user for the request and in the cache
+    between requests, under the user's ``access_version``: every change of a membership moves
+    it (tandem/accounts/models.py), so the next request reads them afresh in every process."""
     cached: tuple[frozenset[UUID], frozenset[UUID]] | None = getattr(
         user, "_tandem_memberships", None
     )
-    if cached is None:
+    if cached is not None:
+        return cached
+    from django.core.cache import cache
+
+    version = getattr(user, "access_version", None)
+    kept = cache.get(_memberships_key(user.pk))
+    if kept is not None and version is not None and kept[0] == version:
+        cached = kept[1]
+    else:
         from tandem.accounts.models import Membership
 
         rows = Membership.objects.filter(user=user).values_list(
@@ -165,8 +180,17 @@ def _memberships(user: User) -> tuple[frozenset[UUID], frozenset[UUID]]:
             elif role == Membership.Role.PROGRAMME_ADMIN:
                 admin.add(organisation_id)
         cached = (frozenset(admin), frozenset(inactive))
-        user._tandem_memberships = cached  # type: ignore[attr-defined]
+        if version is not None:
+            cache.set(_memberships_key(user.pk), (version, cached), timeout=24 * 3600)
+    user._tandem_memberships = cached  # type: ignore[attr-defined]
     return cached
+
+
+def memberships_forget(user_id: object) -> None:
+    """Drop the cached memberships of a person whose membership just changed."""
+    from django.core.cache import cache
+
+    cache.delete(_memberships_key(user_id))
 
 
 def admin_organisation_ids(user: User) -> frozenset[UUID]:
@@ -183,6 +207,7 @@ def inactive_organisation_ids(user: User) -> frozenset[UUID]:
 def policy_cache_clear(user: User) -> None:
     """Forget what was read about ``user``'s memberships (after they change in this request)."""
     user.__dict__.pop("_tandem_memberships", None)
+    memberships_forget(user.pk)
 
 
 def engagement_roles(user: User, engagement: Engagement) -> frozenset[Role]:
@@ -335,6 +360,18 @@ def object_get_for(
         engagement = getattr(engagement, step)
     engagement_require(user, perm, engagement, reading=reading)
     return found
+
+
+def engagements_seated(user: User) -> QuerySet[Engagement]:
+    """The engagements ``user`` has a seat in (coach, coachee or sponsor), leaving out those
+    they see only as a programme admin: a subset of ``engagements_visible_to``."""
+    from tandem.engagements.models import Engagement
+
+    if not user.is_authenticated:
+        return Engagement.objects.none()
+    seated = Engagement.objects.filter(Q(coach=user) | Q(coachee=user) | Q(sponsor=user))
+    inactive = inactive_organisation_ids(user)
+    return seated.exclude(organisation_id__in=inactive) if inactive else seated
 
 
 def private_note_can_read(user: User, note: PrivateNote) -> bool:

@@ -110,6 +110,9 @@ class Engagement(VersionedModel):
             models.Index(
                 fields=["programme", "start_date", "id"], name="engagement_programme_start"
             ),
+            # The home list's order: a programme admin's first page is read off this index,
+            # stopping after one page, however large the organisation.
+            models.Index(fields=["status", "-start_date", "id"], name="engagement_home_order"),
         ]
 
     def __str__(self) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 from uuid import UUID
 
 from django.db.models import Count, Q, QuerySet
@@ -13,25 +14,44 @@ from tandem.core.policy import (
     Perm,
     admin_organisation_ids,
     engagement_require,
+    engagements_seated,
     engagements_visible_to,
     object_get_for,
 )
 from tandem.engagements.models import BehaviouralTarget, Engagement
 
 
-def engagement_list_for(*, user: User) -> QuerySet[Engagement]:
-    """Every engagement the user has a part in, with what a list row shows, in 1 query."""
-    held = Q(sessions__status="held")
-    live = ~Q(sessions__status="cancelled")
-    return (
-        engagements_visible_to(user)
-        .select_related("coach", "coachee", "sponsor", "organisation", "programme")
+def engagement_list_for(*, user: User, seated_only: bool = False) -> QuerySet[Engagement]:
+    """Every engagement the user has a part in (``seated_only``: leaving out those they see
+    only as a programme admin), with the people a list row names, in list order. Session
+    counts are not joined in (that join reads every session of every engagement): give the
+    rows shown to ``with_session_counts``."""
+    engagements = engagements_seated(user) if seated_only else engagements_visible_to(user)
+    return engagements.select_related(
+        "coach", "coachee", "sponsor", "organisation", "programme"
+    ).order_by("status", "-start_date", "id")
+
+
+def with_session_counts(engagements: list[Engagement]) -> list[Engagement]:
+    """Sets ``sessions_held`` and ``sessions_live`` (not cancelled) on each engagement, from
+    one count grouped by engagement over these engagements' sessions only."""
+    from tandem.coaching_sessions.models import CoachingSession
+
+    counts: dict[UUID, dict[str, Any]] = {
+        row["engagement_id"]: dict(row)
+        for row in CoachingSession.objects.filter(engagement_id__in=[e.pk for e in engagements])
+        .values("engagement_id")
         .annotate(
-            sessions_held=Count("sessions", filter=held, distinct=True),
-            sessions_live=Count("sessions", filter=live, distinct=True),
+            held=Count("id", filter=Q(status="held")),
+            live=Count("id", filter=~Q(status="cancelled")),
         )
-        .order_by("status", "-start_date", "id")
-    )
+        .order_by()
+    }
+    for e in engagements:
+        row = counts.get(e.pk, {})
+        e.sessions_held = row.get("held", 0)  # type: ignore[attr-defined]
+        e.sessions_live = row.get("live", 0)  # type: ignore[attr-defined]
+    return engagements
 
 
 def engagement_get_for(

@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import base64
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_POST
 
+from tandem.core import crypto
 from tandem.core.forms import run_service, run_service_or_flash, service_ok
 from tandem.core.http import AuthedRequest
 from tandem.core.policy import Perm, engagement_can
@@ -175,16 +182,51 @@ def _report_or_none(request: AuthedRequest, cycle: FeedbackCycle) -> dict[str, A
     return None
 
 
+# A released report is frozen: its body and its PDF are made once per cycle version and kept
+# (the body in the cache, the PDF sealed in file storage). Access is checked on every request.
+
+
+def _frozen_body(cycle: FeedbackCycle) -> SafeString:
+    def render_body() -> str:
+        return render_to_string("feedback/_report_body.html", report_context(cycle.report or {}))
+
+    key = f"report-body:{cycle.pk}:{cycle.version}"
+    body: str = cache.get_or_set(key, render_body, timeout=7 * 24 * 3600) or render_body()
+    return mark_safe(body)  # noqa: S308 - our own template's output
+
+
+def _frozen_pdf(cycle: FeedbackCycle) -> bytes:
+    """The released report's PDF: rendered the first time, then read back from storage
+    (sealed with the encryption keys, like every confidential text)."""
+    name = f"reports/{cycle.pk}-v{cycle.version}.pdf.sealed"
+    aad = f"report-pdf:{cycle.pk}:{cycle.version}".encode()
+    if default_storage.exists(name):
+        with default_storage.open(name, "rb") as stored:
+            token = stored.read().decode()
+        try:
+            return base64.b64decode(crypto.unseal(token, aad=aad))
+        except crypto.DecryptionError:  # sealed with a key since dropped: make it again
+            default_storage.delete(name)
+    pdf = render_report_pdf(cycle, report_context(cycle.report or {}))
+    token = crypto.seal(base64.b64encode(pdf).decode(), aad=aad)
+    default_storage.save(name, ContentFile(token.encode()))
+    return pdf
+
+
 @login_required
 def cycle_report(request: AuthedRequest, pk: str) -> HttpResponse:
     cycle = cycle_get_report_for(user=request.user, pk=pk)
-    report = _report_or_none(request, cycle)
-    if report is None:
-        return redirect("cycle_detail", pk=cycle.pk)
+    if cycle.report is not None:
+        context: dict[str, Any] = {"report": cycle.report, "frozen_body": _frozen_body(cycle)}
+    else:
+        report = _report_or_none(request, cycle)
+        if report is None:
+            return redirect("cycle_detail", pk=cycle.pk)
+        context = report_context(report)
     return render(
         request,
         "feedback/report.html",
-        {"cycle": cycle, "engagement": cycle.engagement, **report_context(report)},
+        {"cycle": cycle, "engagement": cycle.engagement, **context},
     )
 
 
@@ -196,7 +238,10 @@ def cycle_report_pdf(request: AuthedRequest, pk: str) -> HttpResponse:
     if report is None:
         return redirect("cycle_detail", pk=cycle.pk)
     try:
-        pdf = render_report_pdf(cycle, report_context(report))
+        if cycle.report is not None:
+            pdf = _frozen_pdf(cycle)
+        else:
+            pdf = render_report_pdf(cycle, report_context(report))
     except PdfUnavailable as exc:
         messages.error(request, str(exc))
         return redirect("cycle_report", pk=cycle.pk)

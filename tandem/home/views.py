@@ -7,8 +7,10 @@ above them rather than in ``core``, which imports none of them.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Page, Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -16,12 +18,13 @@ from django.utils import timezone
 from tandem.action_items.models import ActionItem
 from tandem.coaching_sessions.selectors import sessions_planned_in
 from tandem.core.http import AuthedRequest
-from tandem.core.policy import Role, engagement_roles
+from tandem.core.policy import Role, admin_organisation_ids, engagement_roles
 from tandem.engagements.models import Engagement, SponsorChange
 from tandem.engagements.selectors import (
     engagement_list_for,
     organisations_administered_by,
     organisations_of,
+    with_session_counts,
 )
 from tandem.programmes.coach_feedback import coach_feedback_summary
 from tandem.programmes.matching import proposals_open_for
@@ -43,17 +46,37 @@ def role_labels(engagement: Engagement, roles: Iterable[Role]) -> list[str]:
     return [labels[r] for r in sorted(roles)]
 
 
+HOME_PAGE_SIZE = 50  # engagements in the home list, a page at a time
+
+
 @login_required
 def home(request: AuthedRequest) -> HttpResponse:
-    """Everything the person has a part in, grouped by the role they play."""
-    engagements = list(engagement_list_for(user=request.user))
-    rows = [(e, engagement_roles(request.user, e)) for e in engagements]
-    mine = [e.pk for e, roles in rows if {Role.COACH, Role.COACHEE} & roles]
-    coaching = [e.pk for e, roles in rows if Role.COACH in roles]  # who marks sessions held
+    """Everything the person has a part in, grouped by the role they play.
+
+    A programme admin sees every engagement of their organisations a page at a time; what
+    the page shows about their own seats (sessions, sign-offs) comes from those alone, so the
+    page costs the same with a hundred engagements or ten thousand."""
+    user = request.user
+    engagements = engagement_list_for(user=user)
+    if admin_organisation_ids(user):
+        own = list(engagement_list_for(user=user, seated_only=True))
+        # The page's ids from the engagements table alone (in index order), then those rows.
+        page: Page[Any] = Paginator(
+            engagements.values_list("pk", flat=True), HOME_PAGE_SIZE
+        ).get_page(request.GET.get("page"))
+        shown = engagements.in_bulk(list(page.object_list))
+        listed = [shown[pk] for pk in page.object_list]
+    else:  # everything visible is their own: one query for both
+        own = list(engagements)
+        page = Paginator(own, HOME_PAGE_SIZE).get_page(request.GET.get("page"))
+        listed = list(page.object_list)
+    rows = [(e, engagement_roles(user, e)) for e in with_session_counts(listed)]
+    seats = [(e, engagement_roles(user, e)) for e in own]
+    mine = [e.pk for e, roles in seats if {Role.COACH, Role.COACHEE} & roles]
+    coaching = [e.pk for e, roles in seats if Role.COACH in roles]  # who marks sessions held
+    coaches = any(e.is_coaching for e, roles in seats if Role.COACH in roles)
     my_actions = (
-        ActionItem.objects.filter(
-            engagement_id__in=mine, owner=request.user, status=ActionItem.Status.OPEN
-        )
+        ActionItem.objects.filter(engagement_id__in=mine, owner=user, status=ActionItem.Status.OPEN)
         .select_related("engagement__coachee")
         .order_by("due_date")[:10]
     )
@@ -62,8 +85,9 @@ def home(request: AuthedRequest) -> HttpResponse:
         "core/home.html",
         {
             "rows": [(e, role_labels(e, roles)) for e, roles in rows],
+            "page": page,
             "to_sign_off": [
-                e for e, roles in rows if Role.SPONSOR in roles and e.targets_awaiting_sign_off
+                e for e, roles in seats if Role.SPONSOR in roles and e.targets_awaiting_sign_off
             ],
             "today": timezone.localdate(),
             # Sessions and actions are coach's and coachee's: sponsors and HR see no such lists.
@@ -79,14 +103,12 @@ def home(request: AuthedRequest) -> HttpResponse:
             "proposals": proposals_open_for(user=request.user),
             "sponsor_requests": SponsorChange.objects.filter(
                 engagement__coachee=request.user,
-                engagement__in=[e.pk for e, roles in rows if Role.COACHEE in roles],
+                engagement__in=[e.pk for e, roles in seats if Role.COACHEE in roles],
                 state=SponsorChange.State.PROPOSED,
             ).select_related("engagement", "to_sponsor"),
             # Only the coach's own average, over enough ratings that nobody's shows.
-            "coaches": any(e.is_coaching for e, roles in rows if Role.COACH in roles),
-            "my_feedback": coach_feedback_summary(request.user)
-            if any(e.is_coaching for e, roles in rows if Role.COACH in roles)
-            else None,
+            "coaches": coaches,
+            "my_feedback": coach_feedback_summary(user) if coaches else None,
             "startable": programmes_startable_by(user=request.user),
         },
     )

@@ -6,11 +6,18 @@ may use it — that is the point.
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
+from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
+from conftest import OrganisationFactory, UserFactory, member, programme_of
+from tandem.accounts.models import Membership
 from tandem.core.tests.world import build_world
+from tandem.engagements.models import Engagement
 
 ROLES = ["anonymous", "outsider", "coachee", "coach", "sponsor", "programme_admin"]
 OK, DENIED, HIDDEN, LOGIN = "ok", 403, 404, "login"
@@ -271,9 +278,48 @@ def _url(name: str, obj_key: str | None, world) -> str:
 CASES = [(name, role) for name in EXPECTED for role in ROLES]
 
 
+@pytest.fixture(scope="module")
+def shared(django_db_setup, django_db_blocker):
+    """One lived-in world and cast (as conftest's) for every case of this module: building
+    it was most of each case's cost. It is made inside a transaction that is rolled back
+    after the module; each case runs in a savepoint of it (pytest-django's ``db``), so
+    whatever a case's request changes is undone before the next case."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        org = OrganisationFactory.create()
+        start = timezone.localdate() - dt.timedelta(days=30)
+        cast = {
+            "anonymous": None,
+            "outsider": member(
+                UserFactory.create(full_name="Otto Outsider"),
+                OrganisationFactory.create(),
+                Membership.Role.PROGRAMME_ADMIN,
+            ),
+            "coachee": member(UserFactory.create(full_name="Lee Leader"), org),
+            "coach": member(UserFactory.create(full_name="Casey Coach"), org),
+            "sponsor": member(UserFactory.create(full_name="Sam Sponsor"), org),
+            "programme_admin": member(
+                UserFactory.create(full_name="Hana HR"), org, Membership.Role.PROGRAMME_ADMIN
+            ),
+        }
+        engagement = Engagement.objects.create(
+            organisation=org,
+            programme=programme_of(org),
+            kind=Engagement.Kind.COACHING,
+            coach=cast["coach"],
+            coachee=cast["coachee"],
+            sponsor=cast["sponsor"],
+            status=Engagement.Status.ACTIVE,
+            start_date=start,
+            end_date=start + dt.timedelta(days=120),
+            planned_sessions=8,
+        )
+        yield build_world(engagement), cast
+        transaction.set_rollback(True)
+
+
 @pytest.mark.parametrize(("name", "role"), CASES, ids=[f"{n}-{r}" for n, r in CASES])
-def test_route_outcome_for_role(name, role, engagement, cast):
-    world = build_world(engagement)
+def test_route_outcome_for_role(name, role, shared, db):
+    world, cast = shared
     method, obj_key, outcomes = EXPECTED[name]
     client = Client()
     if cast[role] is not None:

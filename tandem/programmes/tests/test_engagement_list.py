@@ -88,6 +88,7 @@ def test_only_stalled(admin_client, programme):
 
 
 def test_the_list_costs_the_same_queries_for_ten_or_sixty(admin_client, programme):
+    admin_client.get(reverse("home"))  # what every request reads is cached: steady state
     counts = {}
     for total in (10, 60):
         engagements(programme, total, cohort="Spring", figures={"sessions_held": 1})
@@ -96,10 +97,10 @@ def test_the_list_costs_the_same_queries_for_ten_or_sixty(admin_client, programm
                 list_page(admin_client, programme, cohort="Spring")
             counts[total, attempt] = len(queries.captured_queries)
         Engagement.objects.filter(programme=programme).delete()
-    # session, user, programme, its admin check, figures stamp, count, page, the bell — and
-    # the filter options 2 when not kept from an earlier request
-    assert counts[10, "computed"] == counts[60, "computed"] == 10, counts
-    assert counts[10, "kept"] == counts[60, "kept"] == 8, counts
+    # session, user, programme, figures stamp, count, page, the bell — and the filter options
+    # 2 when not kept from an earlier request (the admin check's memberships are cached)
+    assert counts[10, "computed"] == counts[60, "computed"] == 9, counts
+    assert counts[10, "kept"] == counts[60, "kept"] == 7, counts
 
 
 def test_the_engagement_export_has_counts_and_dates_never_content(admin_client, programme):
