@@ -373,23 +373,26 @@ def invitation_for_token(token: str) -> Invitation:
             "This feedback link is not valid. Check that you copied the whole link from the "
             "email, or ask the person who invited you for a new one."
         )
-    if invitation.completed:
-        raise RaterLinkError(
-            "You have already given your feedback — thank you. Answers cannot be changed "
-            "afterwards, so that nobody can link them to you."
-        )
+    # Once the round has ended, a used link and an unused one say the same: whoever holds
+    # it must not learn from the link whether its rater answered.
     cycle = invitation.cycle
     if cycle.status != Status.OPEN:
         raise RaterLinkError(
             "This feedback round has closed, so no more answers can be given. "
-            "Anything submitted before it closed is kept."
+            "Answers submitted before it closed are kept."
         )
     if cycle.past_deadline:
         coachee = cycle.engagement.coachee.get_short_name()
         raise RaterLinkError(
-            f"The deadline for this feedback was {cycle.closes_on:%-d %B %Y}. Anything you "
-            f"saved is kept: if you would still like to answer, tell {coachee} or their coach, "
-            "who can extend the deadline, and this link will work again."
+            f"The deadline for this feedback was {cycle.closes_on:%-d %B %Y}, so no more "
+            "answers can be given for now. Anything submitted or saved is kept: if you have "
+            f"not answered yet and would still like to, tell {coachee} or their coach, who "
+            "can extend the deadline, and this link will work again."
+        )
+    if invitation.completed:
+        raise RaterLinkError(
+            "You have already given your feedback — thank you. Answers cannot be changed "
+            "afterwards, so that nobody can link them to you."
         )
     return invitation
 

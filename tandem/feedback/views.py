@@ -22,7 +22,7 @@ from tandem.feedback.report import build_report, report_context
 from tandem.feedback.selectors import (
     comment_get_for,
     comments_to_review,
-    completion_by_group,
+    completion_counts,
     cycle_get_for,
     cycle_get_report_for,
     invitation_get_for,
@@ -58,7 +58,7 @@ def _cycle_page(
 ) -> HttpResponse:
     engagement = cycle.engagement
     runs = engagement_can(request.user, Perm.RUN_360, engagement)
-    progress = completion_by_group(cycle)
+    progress = completion_counts(cycle)
     own = None
     if request.user.pk == engagement.coachee_id:
         own = cycle.invitations.filter(group="self").only("completed").first()
