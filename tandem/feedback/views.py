@@ -28,6 +28,7 @@ from tandem.feedback.selectors import (
     invitation_get_for,
     nominations,
 )
+from tandem.feedback.snapshot import ReportSnapshot
 
 
 @login_required
@@ -165,7 +166,7 @@ def cycle_release(request: AuthedRequest, pk: str) -> HttpResponse:
     return _cycle_action(request, pk, services.cycle_release, "Report released to the coachee.")
 
 
-def _report_or_none(request: AuthedRequest, cycle: FeedbackCycle) -> dict[str, Any] | None:
+def _report_or_none(request: AuthedRequest, cycle: FeedbackCycle) -> ReportSnapshot | None:
     """The released report (frozen), or for the coach a live preview once the cycle closed."""
     if cycle.report is not None:
         return cycle.report
