@@ -247,7 +247,7 @@ def test_hidden_answers_never_change_the_report(responses, manager_shown_alone, 
             manager_shown_alone=manager_shown_alone,
             baseline_report=None,
         )
-        return json.dumps(composed, sort_keys=True)
+        return json.dumps(composed.to_json(), sort_keys=True)
 
     view = view_of(responses, manager_shown_alone)
     assert report(change_hidden_answers(responses, view, data)) == report(responses)
