@@ -5,7 +5,7 @@ PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/tandem
 DEV := DEBUG=1
 
-.PHONY: install pdf-deps run seed test test-postgres check lint format typecheck migrations-check browser-deps eval-analyser bench bench-dashboard bench-people bench-web
+.PHONY: install pdf-deps run seed test test-postgres check lint format typecheck migrations-check browser-deps eval-analyser bench bench-dashboard bench-people bench-web bench-report
 
 # uv, when it is on the PATH, installs in seconds; pip is the fallback (same constraints).
 $(VENV)/.installed: pyproject.toml constraints.txt
@@ -87,6 +87,11 @@ BENCH_PG_URL ?= postgres://postgres@127.0.0.1:5432/tandem_bench
 bench-dashboard: install
 	$(PY) benchmarks/bench_dashboard.py
 	DATABASE_URL=$(BENCH_PG_URL) $(PY) benchmarks/bench_dashboard.py
+
+## bench-report: the 360 report page against opening its sealed snapshot (SQLite, PostgreSQL)
+bench-report: install
+	$(PY) benchmarks/bench_report.py
+	DATABASE_URL=$(BENCH_PG_URL) $(PY) benchmarks/bench_report.py
 
 ## bench-people: the people import (500 and 2,000 rows) and the programme's people page
 bench-people: install

@@ -51,7 +51,7 @@ class Perm(StrEnum):
     READ_SHARED_REFLECTIONS = "read_shared_reflections"
     RUN_360 = "run_360"  # set up cycles, approve raters, open, close, review comments, release
     NOMINATE_RATERS = "nominate_raters"
-    VIEW_360_PROGRESS = "view_360_progress"  # completion counts per group, never names
+    VIEW_360_PROGRESS = "view_360_progress"  # the total answered, never per group
     RATE_REVIEW = "rate_review"  # midpoint and close reviews: GAS ratings, T-scores
     WRITE_SPONSOR_SUMMARY = "write_sponsor_summary"
     READ_SPONSOR_SUMMARY = "read_sponsor_summary"  # the sponsor: approved summaries only

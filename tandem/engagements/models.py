@@ -6,7 +6,7 @@ from django.db import models
 
 from tandem.accounts.areas import Area
 from tandem.accounts.models import Organisation, Programme
-from tandem.core.fields import EncryptedTextField
+from tandem.core.fields import EncryptedCharField, EncryptedTextField
 from tandem.core.models import BaseModel, VersionedModel
 from tandem.engagements.wording import rater_wording
 from tandem.feedback import library
@@ -82,7 +82,7 @@ class Engagement(VersionedModel):
         editable=False,
         related_name="+",
     )
-    targets_changes_requested = models.TextField(blank=True, editable=False)
+    targets_changes_requested = EncryptedTextField(blank=True, editable=False)
     targets_signed_off_at = models.DateTimeField(null=True, blank=True, editable=False)
     targets_signed_off_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -151,10 +151,10 @@ class BehaviouralTarget(VersionedModel):
 
     engagement = models.ForeignKey(Engagement, on_delete=models.CASCADE, related_name="targets")
     position = models.PositiveSmallIntegerField(default=0)
-    behaviour = models.CharField(
+    behaviour = EncryptedCharField(
         max_length=300, help_text="What others will see you do, e.g. 'I raise concerns early'."
     )
-    rater_wording = models.CharField(
+    rater_wording = EncryptedCharField(
         "How 360 raters read it",
         max_length=300,
         blank=True,
@@ -170,8 +170,8 @@ class BehaviouralTarget(VersionedModel):
         help_text="The competency question that asks about the same behaviour. A target agreed "
         "after the baseline 360 is compared with the baseline's answers to it.",
     )
-    why_it_matters = models.TextField()
-    success_indicators = models.TextField(help_text="How you and others will notice the change.")
+    why_it_matters = EncryptedTextField()
+    success_indicators = EncryptedTextField(help_text="How you and others will notice the change.")
     area = models.CharField(
         "Coaching area",
         max_length=20,
@@ -183,11 +183,11 @@ class BehaviouralTarget(VersionedModel):
     weight = models.PositiveSmallIntegerField(
         default=1, validators=[MinValueValidator(1), MaxValueValidator(5)]
     )
-    gas_minus_2 = models.CharField("Much less than expected (−2)", max_length=300)
-    gas_minus_1 = models.CharField("Somewhat less than expected (−1)", max_length=300)
-    gas_0 = models.CharField("Expected outcome (0)", max_length=300)
-    gas_plus_1 = models.CharField("Somewhat more than expected (+1)", max_length=300)
-    gas_plus_2 = models.CharField("Much more than expected (+2)", max_length=300)
+    gas_minus_2 = EncryptedCharField("Much less than expected (−2)", max_length=300)
+    gas_minus_1 = EncryptedCharField("Somewhat less than expected (−1)", max_length=300)
+    gas_0 = EncryptedCharField("Expected outcome (0)", max_length=300)
+    gas_plus_1 = EncryptedCharField("Somewhat more than expected (+1)", max_length=300)
+    gas_plus_2 = EncryptedCharField("Much more than expected (+2)", max_length=300)
 
     class Meta:
         ordering = ["position", "created_at"]
@@ -244,9 +244,9 @@ class TargetRating(BaseModel):
     rater = models.CharField(max_length=20, choices=Rater.choices)
     level = models.SmallIntegerField(validators=[MinValueValidator(-2), MaxValueValidator(2)])
     # The target as it was rated: a later edit of the contract does not rewrite a past review.
-    behaviour = models.CharField(max_length=300, blank=True)
+    behaviour = EncryptedCharField(max_length=300, blank=True)
     weight = models.PositiveSmallIntegerField(default=1)
-    level_text = models.CharField(max_length=300, blank=True)  # what the chosen level said
+    level_text = EncryptedCharField(max_length=300, blank=True)  # what the chosen level said
 
     class Meta:
         constraints = [

@@ -16,7 +16,7 @@ from tandem.engagements import reviews
 from tandem.engagements.models import Review
 from tandem.engagements.selectors import engagement_get_for
 from tandem.feedback.models import FeedbackCycle
-from tandem.feedback.report import report_context
+from tandem.feedback.snapshot import Change
 
 
 def _levels_from(post: dict[str, str], target_ids: list[UUID]) -> dict[UUID, int]:
@@ -28,14 +28,14 @@ def _levels_from(post: dict[str, str], target_ids: list[UUID]) -> dict[UUID, int
     return levels
 
 
-def _measured(change: dict) -> str:
+def _measured(change: Change) -> str:
     """ "2 targets and 4 competencies": what the 360 compared with the baseline."""
     parts = []
-    for key, one, many in (
-        ("targets", "target", "targets"),
-        ("competencies", "competency", "competencies"),
+    for rows, one, many in (
+        (change.targets, "target", "targets"),
+        (change.competencies, "competency", "competencies"),
     ):
-        n = sum(1 for c in change.get(key, []) if c.get("before") is not None)
+        n = sum(1 for c in rows if c.before is not None)
         if n:
             parts.append(f"{n} {one if n == 1 else many}")
     return " and ".join(parts)
@@ -88,8 +88,8 @@ def review_detail(request: AuthedRequest, pk: str, kind: str) -> HttpResponse:
         .only("id", "report", "kind", "status")
         .first()
     )
-    change = report_context(cycle.report)["change"] if cycle and cycle.report else {}
-    by_target = {c["key"].removeprefix("target:"): c for c in change.get("targets", [])}
+    change = (cycle.report.change if cycle and cycle.report else None) or Change()
+    by_target = {c.key.removeprefix("target:"): c for c in change.targets}
     rows = [
         {
             "target": t,
@@ -101,7 +101,7 @@ def review_detail(request: AuthedRequest, pk: str, kind: str) -> HttpResponse:
         }
         for t in targets
     ]
-    measured = [*change.get("targets", []), *change.get("competencies", [])]
+    measured = [*change.targets, *change.competencies]
     summary = engagement.sponsor_summaries.filter(review=review).first() if review else None
     return render(
         request,
@@ -116,10 +116,10 @@ def review_detail(request: AuthedRequest, pk: str, kind: str) -> HttpResponse:
             "scores": scores,
             "errors": errors,
             "cycle": cycle,
-            "reliable_up": sum(1 for c in measured if c.get("reliable") and c["rci"] > 0),
-            "reliable_down": sum(1 for c in measured if c.get("reliable") and c["rci"] < 0),
+            "reliable_up": sum(1 for c in measured if c.reliable and (c.rci or 0) > 0),
+            "reliable_down": sum(1 for c in measured if c.reliable and (c.rci or 0) < 0),
             "measured": _measured(change),
-            "mix": change.get("mix", ""),
+            "mix": change.mix,
             "summary": summary,
             "can_write_summary": engagement_can(
                 request.user, Perm.WRITE_SPONSOR_SUMMARY, engagement

@@ -4,7 +4,8 @@ DESIGN.md, "360-degree feedback: anonymity by construction":
 
 * a rater group is shown only with ≥ 3 responses; smaller groups merge into "Others",
   hidden if still < 3;
-* self is shown alone; the manager alone only where the invitation told the manager so;
+* self is shown alone; the manager alone only where exactly one manager answered and the
+  invitation told the manager so (two or more follow the ≥ 3 rule like any group);
 * a suppressed group is left out of every aggregate that is shown beside its neighbours
   (no recovery by subtraction);
 * comments obey the same threshold.
@@ -18,9 +19,11 @@ property-based tests (``tests/test_anonymity.py``) over random sets of raters.
 The rules, precisely
 --------------------
 1. **Groups.** ``self`` is shown whenever it answered (the coachee is not anonymous to
-   themself). ``manager`` is shown alone — even a single response — when the cycle's
-   ``manager_shown_alone`` is true, because the manager's invitation said so; otherwise it
-   is treated like any other rater group. ``peer``, ``direct_report`` and ``stakeholder``
+   themself). ``manager`` is shown alone — a single response — when the cycle's
+   ``manager_shown_alone`` is true, because the manager's invitation said so, and exactly
+   one manager answered; two or more managers, or a manager not told, are treated like any
+   other rater group (two shown alone could each subtract their own answers from the mean
+   and read the other's). ``peer``, ``direct_report`` and ``stakeholder``
    are shown with ≥ ``threshold`` responses. Every rater group with 1 … threshold − 1
    responses, together with the ``other`` group, merges into one group named ``"others"``;
    that group is shown with ≥ ``threshold`` responses and suppressed otherwise.
@@ -295,7 +298,9 @@ def _assign_groups(
         n = counts[group]
         if n == 0:
             continue
-        if group == SELF or (group == MANAGER and manager_shown_alone):
+        # A manager is shown alone only as the one manager who answered: two managers shown
+        # as "Manager" could each subtract their own answers from the mean.
+        if group == SELF or (group == MANAGER and manager_shown_alone and n == 1):
             pools[group] = _Pool(members=[group], min_cell=1)
             destination[group] = group
         elif group != OTHER and n >= threshold:

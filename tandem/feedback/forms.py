@@ -23,7 +23,8 @@ class CycleForm(forms.Form):
     manager_shown_alone = forms.BooleanField(
         required=False,
         label="Show the manager's answers on their own",
-        help_text="Their invitation will say so. Otherwise the manager counts among 'Others'.",
+        help_text="Their invitation will say so. Otherwise, or when two or more managers answer, "
+        "the managers count like any group (at least three, or among 'Others').",
     )
 
     reminder_days = forms.CharField(

@@ -11,9 +11,10 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from tandem.core.fields import EncryptedTextField
+from tandem.core.fields import EncryptedJSONField, EncryptedTextField
 from tandem.core.models import BaseModel, VersionedModel
 from tandem.engagements.models import Engagement
+from tandem.feedback import snapshot
 
 
 class RaterGroup(models.TextChoices):
@@ -54,12 +55,16 @@ class FeedbackCycle(VersionedModel):
     # Raters who have not answered are reminded this many days before the deadline.
     reminder_days = models.JSONField(default=list, blank=True)
     # Frozen when the cycle opens: later edits to the library or targets change nothing.
-    questionnaire = models.JSONField(null=True, blank=True, editable=False)
+    # Sealed: it holds the coaching targets' wording.
+    questionnaire = EncryptedJSONField(null=True, blank=True, editable=False)
     opened_at = models.DateTimeField(null=True, blank=True, editable=False)
     closed_at = models.DateTimeField(null=True, blank=True, editable=False)
     released_at = models.DateTimeField(null=True, blank=True, editable=False)
-    # The released report, frozen: later responses cannot change what was shown.
-    report = models.JSONField(null=True, blank=True, editable=False)
+    # The released report, frozen: later responses cannot change what was shown. Sealed
+    # (comments, targets, every score); read as a typed ``snapshot.ReportSnapshot``.
+    report = EncryptedJSONField(
+        null=True, blank=True, editable=False, load=snapshot.load, dump=snapshot.dump
+    )
 
     class Meta:
         ordering = ["created_at"]
@@ -117,7 +122,9 @@ class Response(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     cycle = models.ForeignKey(FeedbackCycle, on_delete=models.CASCADE, related_name="responses")
     group = models.CharField(max_length=20, choices=RaterGroup.choices)
-    answers = models.JSONField()  # {item key: 1..5 or None for "can't say"}
+    # {item key: 1..5 or None for "can't say"}, sealed: a database reader must not see
+    # a lone manager's answers.
+    answers = EncryptedJSONField()
 
     def __str__(self) -> str:
         return "Response"

@@ -1,4 +1,4 @@
-"""Turn a closed cycle into the report a coachee reads, as JSON that can be frozen.
+"""Turn a closed cycle into the report a coachee reads: a ``ReportSnapshot`` to freeze.
 
 Every number comes from ``anonymity.build_report_view`` (shown groups and cells only), so
 nothing built here can reintroduce an answer the anonymity rules suppressed. Spread (SD) and
@@ -8,13 +8,15 @@ computed from the responses of shown rater groups only, for the same reason.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from tandem.feedback import library, measures
 from tandem.feedback.anonymity import OTHERS, build_report_view, shown_rater_answers
 from tandem.feedback.models import Comment, FeedbackCycle, RaterGroup
-from tandem.feedback.services import questionnaire_item_keys
+from tandem.feedback.questionnaire import questionnaire_item_keys
+from tandem.feedback.snapshot import Change, ChangeRow, Item, ReportSnapshot, Section
 
 GROUP_LABELS = {**dict(RaterGroup.choices), OTHERS: "Others (merged)", "all": "All raters"}
 TOP_N = 5
@@ -24,7 +26,7 @@ def _round(value: float | None) -> float | None:
     return None if value is None else round(value, 2)
 
 
-def build_report(cycle: FeedbackCycle) -> dict[str, Any]:
+def build_report(cycle: FeedbackCycle) -> ReportSnapshot:
     baseline = cycle.compared_to
     return compose_report(
         kind=cycle.kind,
@@ -45,8 +47,8 @@ def compose_report(
     responses: list[Any],
     approved_comments: list[tuple[str, str]],
     manager_shown_alone: bool,
-    baseline_report: dict[str, Any] | None,
-) -> dict[str, Any]:
+    baseline_report: ReportSnapshot | None,
+) -> ReportSnapshot:
     """The report from the round's answers alone: no database, so that properties (hidden
     answers never change it) can be tested over many random rater sets."""
     items = questionnaire_item_keys(questionnaire)
@@ -116,26 +118,30 @@ def compose_report(
         if shown_as is not None:  # comments of suppressed groups are never released
             comments.append({"group": shown_as, "text": text})
     comments.sort(key=lambda c: (c["group"], c["text"]))
-    report = {
-        "kind": kind,
-        "groups": [
-            {"name": g.name, "label": GROUP_LABELS.get(g.name, g.name), "n": g.n}
-            for g in view.groups
-        ],
-        "all_n": others.n if others else 0,
-        "sections": sections,
-        "items": rows,
-        "top": [r["key"] for r in top],
-        "bottom": [r["key"] for r in bottom],
-        "blind_spots": [r["key"] for r in rows if r["category"] == "blind_spot"],
-        "hidden_strengths": [r["key"] for r in rows if r["category"] == "hidden_strength"],
-        "comments": [
-            {"label": GROUP_LABELS.get(c["group"], c["group"]), "text": c["text"]} for c in comments
-        ],
-        "view": view.as_dict(),
-    }
+    report = ReportSnapshot.from_json(
+        {
+            "version": 2,
+            "kind": kind,
+            "groups": [
+                {"name": g.name, "label": GROUP_LABELS.get(g.name, g.name), "n": g.n}
+                for g in view.groups
+            ],
+            "all_n": others.n if others else 0,
+            "sections": sections,
+            "items": rows,
+            "top": [r["key"] for r in top],
+            "bottom": [r["key"] for r in bottom],
+            "blind_spots": [r["key"] for r in rows if r["category"] == "blind_spot"],
+            "hidden_strengths": [r["key"] for r in rows if r["category"] == "hidden_strength"],
+            "comments": [
+                {"label": GROUP_LABELS.get(c["group"], c["group"]), "text": c["text"]}
+                for c in comments
+            ],
+            "view": view.as_dict(),
+        }
+    )
     if baseline_report:
-        report["change"] = _change(baseline_report, report)
+        report = replace(report, change=_change(baseline_report, report))
     return report
 
 
@@ -163,12 +169,13 @@ NO_RELIABILITY = "no reliability estimate, so no verdict"
 MIN_RATERS = 5
 
 
-def _verdict(old: dict[str, Any], new: dict[str, Any], reliability: float | None) -> dict:
+def _verdict(old: Section | Item, new: Section | Item, reliability: float | None) -> dict:
     """RCI and verdict, or why there is none. ``old`` and ``new`` are report rows or sections
     (all-raters mean ``all``, spread ``sd``, raters ``n``). A change counts as reliable only
     when it is beyond both the measure's error (the RCI, DESIGN.md) and what a different
     panel of raters could give by chance (``measures.panel_change_z``)."""
-    before, after = old["all"], new["all"]
+    before, after = old.all, new.all
+    assert before is not None and after is not None
     entry: dict[str, Any] = {
         "before": before,
         "after": after,
@@ -178,7 +185,7 @@ def _verdict(old: dict[str, Any], new: dict[str, Any], reliability: float | None
         "reliable": False,
         "verdict": NO_RELIABILITY,
     }
-    sd, n, n_now = old.get("sd"), old.get("n"), new.get("n")
+    sd, n, n_now = old.sd, old.n, new.n
     if (n is not None and n < MIN_RATERS) or (n_now is not None and n_now < MIN_RATERS):
         entry["verdict"] = f"fewer than {MIN_RATERS} raters in a round: no verdict"
         return entry
@@ -195,7 +202,7 @@ def _verdict(old: dict[str, Any], new: dict[str, Any], reliability: float | None
         reliability=_round(reliability),
     )
     if result.reliable and n is not None and n_now:
-        sd_now = new.get("sd") or 0.0
+        sd_now = new.sd or 0.0
         z = measures.panel_change_z(before, after, sd, n, sd_now, n_now)
         df = measures.welch_df(sd, n, sd_now, n_now)
         critical = measures.t_critical_95(df) if df is not None else measures.RCI_CRITICAL
@@ -207,7 +214,7 @@ def _verdict(old: dict[str, Any], new: dict[str, Any], reliability: float | None
     return entry
 
 
-def _change(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
+def _change(before: ReportSnapshot, after: ReportSnapshot) -> Change:
     """All-raters scores then and now, with the Reliable Change Index where it is defined.
 
     * per competency: the section score; SD of the raters' competency scores at baseline and
@@ -220,79 +227,72 @@ def _change(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
       baseline); the reliability is that of the linked question, and without a link there is
       no verdict.
     """
-    old_items = {r["key"]: r for r in before["items"]}
-    old_sections = {s["key"]: s for s in before["sections"]}
-    section_of = {k: s["key"] for s in before["sections"] for k in s["items"]}
+    old_items = {r.key: r for r in before.items}
+    old_sections = {s.key: s for s in before.sections}
+    section_of = {k: s.key for s in before.sections for k in s.items}
 
     def item_reliability(key: str) -> float | None:
         section = old_sections.get(section_of.get(key, library.SECTION_OF_ITEM.get(key, "")))
-        alpha = None if section is None else section["alpha"]
+        alpha = None if section is None else section.alpha
         if section is None or alpha is None or not 0 <= alpha < 1:
             return None
-        return measures.single_item_reliability(alpha, len(section["items"]))
+        return measures.single_item_reliability(alpha, len(section.items))
 
     competencies = []
-    for section in after["sections"]:
-        old = old_sections.get(section["key"])
-        if section["key"] == library.TARGETS_KEY or old is None:
+    for section in after.sections:
+        old_section = old_sections.get(section.key)
+        if section.key == library.TARGETS_KEY or old_section is None:
             continue
-        if old["all"] is None or section["all"] is None:
+        if old_section.all is None or section.all is None:
             continue
-        entry = _verdict(old, section, old["alpha"])
-        competencies.append({"key": section["key"], "text": section["name"], **entry})
+        entry = _verdict(old_section, section, old_section.alpha)
+        competencies.append(ChangeRow(key=section.key, text=section.name, **entry))
 
     items, targets = [], []
-    for row in after["items"]:
-        if row["all"] is None:
+    for row in after.items:
+        if row.all is None:
             continue
-        if "target" in row:
-            old = old_items.get(row["key"])
-            why = "Not asked at baseline, and not linked to a baseline question."
-            if old is not None and old["text"] != row["text"]:
-                old = None  # the target was reworded since: not the same question any more
-                why = "Asked in other words at baseline: link it to a baseline question to compare."
-            compared_with = None
-            if old is None and row.get("baseline_item"):
-                old = old_items.get(row["baseline_item"])
-                compared_with = old and old["text"]
-                why = "Its linked baseline question was not asked, or had too few answers to show."
-            if old is None or old["all"] is None:
-                targets.append({"key": row["key"], "text": row["text"], "before": None, "why": why})
-                continue
-            link = row.get("baseline_item")
-            reliability = item_reliability(link) if link else None
-            entry = _verdict(old, row, reliability)
-            if not link and entry["verdict"] == NO_RELIABILITY:
-                entry["verdict"] = "no verdict: link the target to its closest 360 question"
-            targets.append(
-                {"key": row["key"], "text": row["text"], "compared_with": compared_with, **entry}
-            )
+        if row.is_target:
+            targets.append(_target_change(row, old_items, item_reliability))
             continue
-        old = old_items.get(row["key"])
-        if old is None or old["all"] is None:
+        old = old_items.get(row.key)
+        if old is None or old.all is None:
             continue
-        entry = _verdict(old, row, item_reliability(row["key"]))
-        items.append({"key": row["key"], "text": row["text"], **entry})
-    return {
-        "competencies": competencies,
-        "targets": targets,
-        "items": items,
-        "mix": _mix_note(before, after),
-    }
+        entry = _verdict(old, row, item_reliability(row.key))
+        items.append(ChangeRow(key=row.key, text=row.text, **entry))
+    return Change(
+        competencies=competencies, targets=targets, items=items, mix=_mix_note(before, after)
+    )
 
 
-def _mix_note(before: dict[str, Any], after: dict[str, Any]) -> str:
+def _target_change(row: Item, old_items: dict[str, Item], item_reliability: Any) -> ChangeRow:
+    old = old_items.get(row.key)
+    why = "Not asked at baseline, and not linked to a baseline question."
+    if old is not None and old.text != row.text:
+        old = None  # the target was reworded since: not the same question any more
+        why = "Asked in other words at baseline: link it to a baseline question to compare."
+    compared_with = None
+    if old is None and row.baseline_item:
+        old = old_items.get(row.baseline_item)
+        compared_with = old.text if old is not None else None
+        why = "Its linked baseline question was not asked, or had too few answers to show."
+    if old is None or old.all is None:
+        return ChangeRow(key=row.key, text=row.text, before=None, why=why)
+    link = row.baseline_item
+    reliability = item_reliability(link) if link else None
+    entry = _verdict(old, row, reliability)
+    if not link and entry["verdict"] == NO_RELIABILITY:
+        entry["verdict"] = "no verdict: link the target to its closest 360 question"
+    return ChangeRow(key=row.key, text=row.text, compared_with=compared_with, **entry)
+
+
+def _mix_note(before: ReportSnapshot, after: ReportSnapshot) -> str:
     """Say so when the raters behind the scores differ between the rounds — other groups
     shown, another make-up of "Others", or a group half or twice the size — since part of any
     change may then be who answered. It names no group: which are hidden is not said."""
 
-    def panel(report: dict[str, Any]) -> dict[str, tuple[frozenset[str], int]]:
-        groups = (report.get("view") or {}).get("groups") or report["groups"]
-        return {
-            g["name"]: (frozenset(g.get("members", [g["name"]])), g["n"])
-            for g in groups
-            if g["name"] != "self"
-        }
+    def panel(report: ReportSnapshot) -> dict[str, tuple[frozenset[str], int]]:
+        return {g.name: (frozenset(g.members), g.n) for g in report.panel if g.name != "self"}
 
     then, now = panel(before), panel(after)
     same = set(then) == set(now) and all(
@@ -309,31 +309,28 @@ def _mix_note(before: dict[str, Any], after: dict[str, Any]) -> str:
     )
 
 
-def report_context(report: dict[str, Any]) -> dict[str, Any]:
+def report_context(report: ReportSnapshot) -> dict[str, Any]:
     """What the report page needs: charts and item texts looked up (for released or
     previewed reports alike)."""
     from tandem.core.svg import bar_chart
 
-    by_key = {r["key"]: r for r in report["items"]}
-    labels = {g["name"]: g["label"] for g in report["groups"]}
+    by_key = {r.key: r for r in report.items}
+    labels = {g.name: g.label for g in report.groups}
     charts = []
-    for section in report["sections"]:
-        if section["key"] == library.TARGETS_KEY:
+    for section in report.sections:
+        if section.key == library.TARGETS_KEY:
             continue  # the targets are different behaviours: their average says nothing
-        rows = [(labels[name], score) for name, score in section["scores"].items()]
-        rows.append(("All raters", section["all"]))
+        rows = [(labels[name], score) for name, score in section.scores.items()]
+        rows.append(("All raters", section.all))
         charts.append(
-            {"section": section, "svg": bar_chart(rows, label=f"{section['name']} by group")}
+            {"section": section, "svg": bar_chart(rows, label=f"{section.name} by group")}
         )
-    change = report.get("change") or {}
-    if isinstance(change, list):  # reports frozen before change was split up: questions only
-        change = {"competencies": [], "targets": [], "items": change}
     return {
         "report": report,
-        "change": change,
+        "change": report.change,
         "charts": charts,
-        "top": [by_key[k] for k in report["top"]],
-        "bottom": [by_key[k] for k in report["bottom"]],
-        "blind_spots": [by_key[k] for k in report["blind_spots"]],
-        "hidden_strengths": [by_key[k] for k in report["hidden_strengths"]],
+        "top": [by_key[k] for k in report.top],
+        "bottom": [by_key[k] for k in report.bottom],
+        "blind_spots": [by_key[k] for k in report.blind_spots],
+        "hidden_strengths": [by_key[k] for k in report.hidden_strengths],
     }

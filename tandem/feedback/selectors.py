@@ -1,4 +1,4 @@
-"""Permission-checked reads for 360s. Completion is only ever counted per group."""
+"""Permission-checked reads for 360s. Completion is only ever counted in total."""
 
 from __future__ import annotations
 
@@ -86,12 +86,12 @@ class GroupProgress:
     completed: int
 
 
-def completion_by_group(cycle: FeedbackCycle) -> list[GroupProgress]:
-    """Answered and asked, per group — shown beside the named list of raters, so by the same
-    rule as the report: a group of fewer than 3 would say whether those very people answered.
-    Such groups pool into "Others"; if the pool is still under 3, only the total is shown
-    (never the total and the groups both: the pool would follow by subtraction). Under 3
-    raters in all, no counts at all. The self-assessment is the coachee's own: shown alone."""
+def completion_counts(cycle: FeedbackCycle) -> list[GroupProgress]:
+    """Answered and asked while the round is open, shown beside the named list of raters:
+    the raters' total only, never per group. Any per-group count moves as its raters answer
+    ("Manager 1/1", "Direct reports 2/3 → 3/3"), so beside the names it says who answered.
+    Under 3 raters in all, no counts at all. The self-assessment is the coachee's own: shown
+    alone."""
     # Asked: everyone sent a link, removed or not; answered: the answers themselves, which
     # stay when their rater is removed. So removing someone never moves "answered" in a way
     # that says whether they had.
@@ -104,35 +104,16 @@ def completion_by_group(cycle: FeedbackCycle) -> list[GroupProgress]:
         cycle.responses.values("group").annotate(n=Count("id")).values_list("group", "n")
     )
     counts = {r["group"]: (int(r["n"]), int(answered.get(r["group"], 0))) for r in asked}
-    return progress_from_counts(counts, manager_alone=cycle.manager_shown_alone)
+    return progress_from_counts(counts)
 
 
-def progress_from_counts(
-    counts: dict[str, tuple[int, int]], *, manager_alone: bool = False
-) -> list[GroupProgress]:
-    """Group → (asked, answered), as the rows that may be shown (see above). A manager whose
-    invitation said they are shown alone is counted alone too, as in the report: pooled, they
-    would tell the others' count apart once the report shows "Manager"."""
+def progress_from_counts(counts: dict[str, tuple[int, int]]) -> list[GroupProgress]:
+    """Group → (asked, answered), as the rows that may be shown (see above): self, and the
+    total of every other group — a function of the totals alone."""
     counts = dict(counts)
-    labels = dict(RaterGroup.choices)
     progress = []
     if RaterGroup.SELF in counts:
         progress.append(GroupProgress(RaterGroup.SELF, "Self", *counts.pop(RaterGroup.SELF)))
-    if manager_alone and RaterGroup.MANAGER in counts:
-        manager = counts.pop(RaterGroup.MANAGER)
-        progress.append(GroupProgress(RaterGroup.MANAGER, "Manager (shown alone)", *manager))
-    shown = [
-        GroupProgress(group, str(labels[group]), invited, completed)
-        for group, (invited, completed) in counts.items()
-        if invited >= DEFAULT_THRESHOLD and group != RaterGroup.OTHER
-    ]
-    pool_groups = [g for g in counts if g not in {p.group for p in shown}]
-    pool = GroupProgress(
-        RaterGroup.OTHER,
-        "Others",
-        sum(counts[g][0] for g in pool_groups),
-        sum(counts[g][1] for g in pool_groups),
-    )
     total = GroupProgress(
         "all",
         "All raters",
@@ -141,11 +122,7 @@ def progress_from_counts(
     )
     if total.invited < DEFAULT_THRESHOLD:
         return progress
-    if 0 < pool.invited < DEFAULT_THRESHOLD:
-        return [*progress, total]
-    order = [value for value, _ in RaterGroup.choices]
-    shown.sort(key=lambda g: order.index(g.group))
-    return [*progress, *shown, *([pool] if pool.invited else [])]
+    return [*progress, total]
 
 
 def comments_to_review(cycle: FeedbackCycle) -> list[Comment]:

@@ -18,57 +18,16 @@ from tandem.core.policy import Perm, engagement_require
 from tandem.core.services import locked
 from tandem.engagements.models import Engagement
 from tandem.feedback import library
+from tandem.feedback.anonymity import build_report_view
 from tandem.feedback.models import Comment, FeedbackCycle, Invitation, RaterGroup, Response
+from tandem.feedback.questionnaire import build_questionnaire, questionnaire_item_keys
+from tandem.feedback.report import build_report
 from tandem.notifications import events
 from tandem.programmes.figures import figures_touch
 
 Kind = FeedbackCycle.Kind
 Status = FeedbackCycle.Status
 MAX_COMMENT = 2000
-
-
-# --- questionnaire ------------------------------------------------------------------------
-
-
-def build_questionnaire(cycle: FeedbackCycle) -> dict[str, Any]:
-    """The items a cycle asks: chosen competencies (full cycles) and the coaching targets.
-
-    A midpoint pulse asks about the target behaviours only."""
-    sections: list[dict[str, Any]] = []
-    if cycle.kind != Kind.MIDPOINT:
-        for key in cycle.competency_keys:
-            competency = library.BY_KEY[key]
-            sections.append(
-                {
-                    "key": competency.key,
-                    "name": competency.name,
-                    "items": [{"key": k, "text": t} for k, t in competency.items],
-                }
-            )
-    targets = list(cycle.engagement.targets.all())
-    if targets:
-        sections.append(
-            {
-                "key": library.TARGETS_KEY,
-                "name": library.TARGETS_NAME,
-                "items": [
-                    {
-                        "key": f"target:{t.pk}",
-                        "text": t.rater_text,
-                        "target": str(t.pk),
-                        "behaviour": t.behaviour,
-                        # Frozen with the round: what the target is compared with at baseline.
-                        "baseline_item": t.baseline_item,
-                    }
-                    for t in targets
-                ],
-            }
-        )
-    return {"sections": sections, "scale": [list(pair) for pair in library.SCALE]}
-
-
-def questionnaire_item_keys(questionnaire: dict[str, Any]) -> list[str]:
-    return [item["key"] for section in questionnaire["sections"] for item in section["items"]]
 
 
 # --- set-up -------------------------------------------------------------------------------
@@ -338,8 +297,6 @@ def cycle_close(*, actor: User, cycle: FeedbackCycle) -> FeedbackCycle:
 def close_round(cycle: FeedbackCycle) -> FeedbackCycle:
     """Close an open round (see ``cycle_close``); also done, with no one asking, when its
     engagement is cancelled, so links stop working and nothing more comes in."""
-    from tandem.feedback.anonymity import build_report_view
-
     cycle.status = Status.CLOSED
     cycle.closed_at = timezone.now()
     cycle.version += 1
@@ -373,23 +330,26 @@ def invitation_for_token(token: str) -> Invitation:
             "This feedback link is not valid. Check that you copied the whole link from the "
             "email, or ask the person who invited you for a new one."
         )
-    if invitation.completed:
-        raise RaterLinkError(
-            "You have already given your feedback — thank you. Answers cannot be changed "
-            "afterwards, so that nobody can link them to you."
-        )
+    # Once the round has ended, a used link and an unused one say the same: whoever holds
+    # it must not learn from the link whether its rater answered.
     cycle = invitation.cycle
     if cycle.status != Status.OPEN:
         raise RaterLinkError(
             "This feedback round has closed, so no more answers can be given. "
-            "Anything submitted before it closed is kept."
+            "Answers submitted before it closed are kept."
         )
     if cycle.past_deadline:
         coachee = cycle.engagement.coachee.get_short_name()
         raise RaterLinkError(
-            f"The deadline for this feedback was {cycle.closes_on:%-d %B %Y}. Anything you "
-            f"saved is kept: if you would still like to answer, tell {coachee} or their coach, "
-            "who can extend the deadline, and this link will work again."
+            f"The deadline for this feedback was {cycle.closes_on:%-d %B %Y}, so no more "
+            "answers can be given for now. Anything submitted or saved is kept: if you have "
+            f"not answered yet and would still like to, tell {coachee} or their coach, who "
+            "can extend the deadline, and this link will work again."
+        )
+    if invitation.completed:
+        raise RaterLinkError(
+            "You have already given your feedback — thank you. Answers cannot be changed "
+            "afterwards, so that nobody can link them to you."
         )
     return invitation
 
@@ -501,8 +461,6 @@ def comment_review(*, actor: User, comment: Comment, approve: bool) -> Comment:
 def cycle_release(*, actor: User, cycle: FeedbackCycle) -> FeedbackCycle:
     """Freeze the report and show it to the coachee. Every comment must be reviewed first;
     a response arriving later (none can: the cycle is closed) would change nothing shown."""
-    from tandem.feedback.report import build_report
-
     cycle = locked(cycle)
     engagement_require(actor, Perm.RUN_360, cycle.engagement)
     _require_status(cycle, Status.CLOSED)

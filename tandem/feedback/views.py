@@ -29,12 +29,13 @@ from tandem.feedback.report import build_report, report_context
 from tandem.feedback.selectors import (
     comment_get_for,
     comments_to_review,
-    completion_by_group,
+    completion_counts,
     cycle_get_for,
     cycle_get_report_for,
     invitation_get_for,
     nominations,
 )
+from tandem.feedback.snapshot import ReportSnapshot
 
 
 @login_required
@@ -65,7 +66,7 @@ def _cycle_page(
 ) -> HttpResponse:
     engagement = cycle.engagement
     runs = engagement_can(request.user, Perm.RUN_360, engagement)
-    progress = completion_by_group(cycle)
+    progress = completion_counts(cycle)
     own = None
     if request.user.pk == engagement.coachee_id:
         own = cycle.invitations.filter(group="self").only("completed").first()
@@ -172,7 +173,7 @@ def cycle_release(request: AuthedRequest, pk: str) -> HttpResponse:
     return _cycle_action(request, pk, services.cycle_release, "Report released to the coachee.")
 
 
-def _report_or_none(request: AuthedRequest, cycle: FeedbackCycle) -> dict[str, Any] | None:
+def _report_or_none(request: AuthedRequest, cycle: FeedbackCycle) -> ReportSnapshot | None:
     """The released report (frozen), or for the coach a live preview once the cycle closed."""
     if cycle.report is not None:
         return cycle.report
@@ -186,16 +187,23 @@ def _report_or_none(request: AuthedRequest, cycle: FeedbackCycle) -> dict[str, A
 # (the body in the cache, the PDF sealed in file storage). Access is checked on every request.
 
 
-def _frozen_body(cycle: FeedbackCycle) -> SafeString:
-    def render_body() -> str:
-        return render_to_string("feedback/_report_body.html", report_context(cycle.report or {}))
-
+def _frozen_body(cycle: FeedbackCycle, report: ReportSnapshot) -> SafeString:
+    """The released report's body, rendered once per version. The cache (Redis when
+    configured) holds it sealed like the report itself: comments never sit there in clear."""
     key = f"report-body:{cycle.pk}:{cycle.version}"
-    body: str = cache.get_or_set(key, render_body, timeout=7 * 24 * 3600) or render_body()
+    aad = key.encode()
+    sealed = cache.get(key)
+    if sealed is not None:
+        try:
+            return mark_safe(crypto.unseal(sealed, aad=aad))  # noqa: S308 - our template's output
+        except crypto.DecryptionError:  # sealed with a key since dropped: render it again
+            pass
+    body = render_to_string("feedback/_report_body.html", report_context(report))
+    cache.set(key, crypto.seal(body, aad=aad), timeout=7 * 24 * 3600)
     return mark_safe(body)  # noqa: S308 - our own template's output
 
 
-def _frozen_pdf(cycle: FeedbackCycle) -> bytes:
+def _frozen_pdf(cycle: FeedbackCycle, report: ReportSnapshot) -> bytes:
     """The released report's PDF: rendered the first time, then read back from storage
     (sealed with the encryption keys, like every confidential text)."""
     name = f"reports/{cycle.pk}-v{cycle.version}.pdf.sealed"
@@ -207,7 +215,7 @@ def _frozen_pdf(cycle: FeedbackCycle) -> bytes:
             return base64.b64decode(crypto.unseal(token, aad=aad))
         except crypto.DecryptionError:  # sealed with a key since dropped: make it again
             default_storage.delete(name)
-    pdf = render_report_pdf(cycle, report_context(cycle.report or {}))
+    pdf = render_report_pdf(cycle, report_context(report))
     token = crypto.seal(base64.b64encode(pdf).decode(), aad=aad)
     default_storage.save(name, ContentFile(token.encode()))
     return pdf
@@ -217,7 +225,10 @@ def _frozen_pdf(cycle: FeedbackCycle) -> bytes:
 def cycle_report(request: AuthedRequest, pk: str) -> HttpResponse:
     cycle = cycle_get_report_for(user=request.user, pk=pk)
     if cycle.report is not None:
-        context: dict[str, Any] = {"report": cycle.report, "frozen_body": _frozen_body(cycle)}
+        context: dict[str, Any] = {
+            "report": cycle.report,
+            "frozen_body": _frozen_body(cycle, cycle.report),
+        }
     else:
         report = _report_or_none(request, cycle)
         if report is None:
@@ -239,7 +250,7 @@ def cycle_report_pdf(request: AuthedRequest, pk: str) -> HttpResponse:
         return redirect("cycle_detail", pk=cycle.pk)
     try:
         if cycle.report is not None:
-            pdf = _frozen_pdf(cycle)
+            pdf = _frozen_pdf(cycle, cycle.report)
         else:
             pdf = render_report_pdf(cycle, report_context(report))
     except PdfUnavailable as exc:

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.db import models
 
 from tandem.accounts.models import Organisation
-from tandem.core.fields import EncryptedTextField
+from tandem.core.fields import EncryptedJSONField, EncryptedTextField
 from tandem.core.models import BaseModel
 from tandem.engagements.models import Engagement
 
@@ -15,7 +15,7 @@ class PersonalityProfile(BaseModel):
         Engagement, on_delete=models.CASCADE, related_name="personality_profile"
     )
     answers = EncryptedTextField()  # JSON: item number → 1..5
-    scores = models.JSONField()  # factor → 10..50
+    scores = EncryptedJSONField()  # factor → 10..50, sealed like the answers
 
     def __str__(self) -> str:
         return "Big-Five profile"

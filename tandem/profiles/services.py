@@ -46,12 +46,14 @@ def norms_refresh(*, organisation: Organisation) -> NormSnapshot | None:
     profile since the last one; otherwise keep the last. One profile per person counts:
     their latest, whichever engagement it belongs to."""
     latest: dict[object, dict[str, int]] = {}
-    for coachee_id, scores in (
+    # Scores are sealed per profile: opened here one by one (an organisation's handful).
+    for profile in (
         PersonalityProfile.objects.filter(engagement__organisation=organisation)
         .order_by("created_at")
-        .values_list("engagement__coachee_id", "scores")
+        .select_related("engagement")
+        .only("id", "scores", "engagement__coachee_id")
     ):
-        latest[coachee_id] = scores
+        latest[profile.engagement.coachee_id] = profile.scores
     last = NormSnapshot.objects.filter(organisation=organisation).first()
     if len(latest) < (last.n if last else 0) + NORM_STEP:
         return last

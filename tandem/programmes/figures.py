@@ -29,6 +29,7 @@ from django.utils import timezone
 
 from tandem.accounts.areas import AREA_OF_COMPETENCY
 from tandem.engagements.models import BehaviouralTarget, Engagement
+from tandem.feedback.snapshot import ChangeRow
 from tandem.programmes.models import CompetencyChange, EngagementArea, EngagementFigures
 
 
@@ -311,29 +312,28 @@ def _outcome(engagement_id: UUID | str, targets: list[BehaviouralTarget]) -> _Ou
             kind=FeedbackCycle.Kind.CLOSE,
             status=FeedbackCycle.Status.RELEASED,
         )
-        .values_list("report", "released_at")
+        .only("id", "report", "released_at")
         .first()
     )
     compared = reliable = 0
     competencies: list[tuple[str, float, float]] = []
     released_at = None
-    if close is not None and isinstance(close[0], dict):
-        report: dict[str, Any] = close[0]
-        released_at = close[1]
-        change = report.get("change")
-        if isinstance(change, dict):
-            compared, reliable = _targets_changed(change.get("targets") or [])
+    if close is not None and close.report is not None:
+        released_at = close.released_at
+        change = close.report.change  # the sealed snapshot, opened here only
+        if change is not None:
+            compared, reliable = _targets_changed(change.targets)
             competencies = [
-                (str(c["key"]), float(c["before"]), float(c["after"]))
-                for c in change.get("competencies") or []
-                if c.get("before") is not None and c.get("after") is not None
+                (c.key, c.before, c.after)
+                for c in change.competencies
+                if c.before is not None and c.after is not None
             ]
     return _Outcome(t_score, reviewed_at, compared, reliable, released_at, competencies)
 
 
-def _targets_changed(rows: list[dict[str, Any]]) -> tuple[int, int]:
+def _targets_changed(rows: list[ChangeRow]) -> tuple[int, int]:
     """Targets compared with the baseline, and of those the ones with a reliable
     improvement (beyond the measure's error and the rater mix; report.py ``_verdict``)."""
-    compared = [r for r in rows if r.get("before") is not None and r.get("after") is not None]
-    reliable = [r for r in compared if r.get("reliable") and r.get("verdict") == "improved"]
+    compared = [r for r in rows if r.before is not None and r.after is not None]
+    reliable = [r for r in compared if r.reliable and r.verdict == "improved"]
     return len(compared), len(reliable)

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
-from tandem.core.fields import EncryptedTextField
+from tandem.core.fields import EncryptedCharField, EncryptedTextField
 from tandem.core.models import BaseModel
 from tandem.engagements.models import Engagement
 
@@ -18,7 +18,8 @@ class TranscriptAnalysis(BaseModel):
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
-    filename = models.CharField(max_length=255)
+    # Sealed: a file name often says what the conversation was about.
+    filename = EncryptedCharField(max_length=255)
     coach_name = models.CharField(max_length=150)
     coaching_score = models.PositiveSmallIntegerField()
     result = EncryptedTextField()  # the analysis JSON (without texts unless kept)

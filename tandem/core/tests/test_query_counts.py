@@ -16,8 +16,8 @@ from django.utils import timezone
 
 from conftest import UserFactory, member
 from tandem.core.tests.world import build_world
-from tandem.home.views import HOME_PAGE_SIZE
 from tandem.engagements.models import Engagement
+from tandem.home.views import HOME_PAGE_SIZE
 
 
 def _queries(client: Client, url: str) -> tuple[int, str]:

@@ -41,9 +41,9 @@ def test_seed_demo_shows_everything_and_is_idempotent(db, django_capture_on_comm
     ).exists()
     baseline = priya.feedback_cycles.get(kind="baseline")
     assert baseline.status == "released"
-    shown = [g["name"] for g in baseline.report["groups"]]
+    shown = [g.name for g in baseline.report.groups]
     assert shown == ["self", "manager", "peer", "direct_report", "others"]
-    assert baseline.report["comments"]
+    assert baseline.report.comments
     pulse = priya.feedback_cycles.get(kind="midpoint")
     assert pulse.status == "open" and not pulse.past_deadline
     assert pulse.responses.count() == 5 and pulse.invitations.exclude(draft="").count() == 1
@@ -52,10 +52,10 @@ def test_seed_demo_shows_everything_and_is_idempotent(db, django_capture_on_comm
     close = ravi.feedback_cycles.get(kind="close")
     assert close.status == "released"
     # Both targets show a change: one asked at baseline, one linked to a baseline question.
-    targets = close.report["change"]["targets"]
-    assert len(targets) == 2 and all(t["before"] is not None for t in targets)
-    assert any(t["compared_with"] for t in targets)
-    assert all(t["rci"] is not None for t in targets)
+    targets = close.report.change.targets
+    assert len(targets) == 2 and all(t.before is not None for t in targets)
+    assert any(t.compared_with for t in targets)
+    assert all(t.rci is not None for t in targets)
     assert ravi.reviews.get(kind="close").ratings.count() == 4
     summary = ravi.sponsor_summaries.get()
     # History is dated as it happened: nothing of a finished engagement is dated today.

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -37,15 +36,15 @@ def answered(open_cycle):
 
 def test_small_groups_are_hidden_everywhere_and_blind_spots_found(answered):
     report = build_report(answered)
-    names = [g["name"] for g in report["groups"]]
+    names = [g.name for g in report.groups]
     assert names == ["self", "peer"]
-    assert report["all_n"] == 3  # the manager and the lone direct report are left out
+    assert report.all_n == 3  # the manager and the lone direct report are left out
     peer_mean = (3 + 3 + 4) / 3
-    item = report["items"][0]
-    assert item["all"] == round(peer_mean, 2) and item["self"] == 5
-    assert item["category"] == "blind_spot"
+    item = report.items[0]
+    assert item.all == round(peer_mean, 2) and item.self == 5
+    assert item.category == "blind_spot"
     # Not even which groups were left out: a lone manager's group named would say they answered.
-    assert "suppressed" not in report and "Manager" not in json.dumps(report["groups"])
+    assert not hasattr(report, "suppressed") and "Manager" not in str(report.groups)
 
 
 def test_release_needs_every_comment_reviewed_then_freezes(answered, coach, coachee):
@@ -66,10 +65,12 @@ def test_release_needs_every_comment_reviewed_then_freezes(answered, coach, coac
     answered.refresh_from_db()
     frozen = answered.report
     _answer(answered, "peer", 1)
-    Response.objects.filter(group="peer").update(answers={})
+    for response in Response.objects.filter(group="peer"):
+        response.answers = {}
+        response.save()
     answered.refresh_from_db()
     assert answered.report == frozen
-    assert build_report(answered)["items"][0]["all"] != frozen["items"][0]["all"]  # live differs
+    assert build_report(answered).items[0].all != frozen.items[0].all  # live differs
     assert "Peer says 3" in client.get(reverse("cycle_report", args=[answered.pk])).content.decode()
 
 
@@ -92,12 +93,12 @@ def test_no_item_is_both_among_the_highest_and_the_lowest(open_cycle):
         answers = {k: 1 + (i % 5) for i, k in enumerate(keys)}
         Response.objects.create(cycle=open_cycle, group="peer", answers=answers)
     report = build_report(open_cycle)
-    assert report["top"] and report["bottom"]
-    assert not set(report["top"]) & set(report["bottom"])
+    assert report.top and report.bottom
+    assert not set(report.top) & set(report.bottom)
     # At most half the items each; an item tied with the lowest of the highest is in neither.
-    assert len(report["top"]) <= len(keys) // 2 and len(report["bottom"]) <= len(keys) // 2
-    scores = {r["key"]: r["all"] for r in report["items"]}
-    assert min(scores[k] for k in report["top"]) > max(scores[k] for k in report["bottom"])
+    assert len(report.top) <= len(keys) // 2 and len(report.bottom) <= len(keys) // 2
+    scores = {r.key: r.all for r in report.items}
+    assert min(scores[k] for k in report.top) > max(scores[k] for k in report.bottom)
 
 
 def test_sponsor_never_sees_the_report(answered, coach, sponsor):
@@ -143,28 +144,28 @@ def test_close_cycle_shows_change_per_competency_with_its_own_reliability(
     open_cycle, coach, engagement
 ):
     before, report = _baseline_and_close(open_cycle, coach, engagement)
-    section = {s["key"]: s for s in before["sections"]}["delegation"]
-    assert section["sd"] > 0 and 0 < section["alpha"] < 1
-    change = {c["key"]: c for c in report["change"]["competencies"]}["delegation"]
-    assert (change["before"], change["after"]) == (section["all"], 5)
-    expected = measures.reliable_change(section["all"], 5, section["sd"], section["alpha"])
-    assert change["rci"] == round(expected.rci, 2)
-    assert change["verdict"] == expected.direction
+    section = {s.key: s for s in before.sections}["delegation"]
+    assert section.sd > 0 and 0 < section.alpha < 1
+    change = {c.key: c for c in report.change.competencies}["delegation"]
+    assert (change.before, change.after) == (section.all, 5)
+    expected = measures.reliable_change(section.all, 5, section.sd, section.alpha)
+    assert change.rci == round(expected.rci, 2)
+    assert change.verdict == expected.direction
 
 
 def test_a_single_question_is_judged_with_the_stepped_down_reliability(
     open_cycle, coach, engagement
 ):
     before, report = _baseline_and_close(open_cycle, coach, engagement)
-    item = {r["key"]: r for r in before["items"]}["delegation.outcomes"]
-    alpha = {s["key"]: s["alpha"] for s in before["sections"]}["delegation"]
+    item = {r.key: r for r in before.items}["delegation.outcomes"]
+    alpha = {s.key: s.alpha for s in before.sections}["delegation"]
     one_item = measures.single_item_reliability(alpha, 4)
     assert one_item < alpha  # one question is worth less than the scale
-    change = {c["key"]: c for c in report["change"]["items"]}["delegation.outcomes"]
-    expected = measures.reliable_change(item["all"], 5, item["sd"], one_item)
-    assert change["rci"] == round(expected.rci, 2)
-    with_scale_alpha = measures.reliable_change(item["all"], 5, item["sd"], alpha)
-    assert abs(change["rci"]) < abs(with_scale_alpha.rci)
+    change = {c.key: c for c in report.change.items}["delegation.outcomes"]
+    expected = measures.reliable_change(item.all, 5, item.sd, one_item)
+    assert change.rci == round(expected.rci, 2)
+    with_scale_alpha = measures.reliable_change(item.all, 5, item.sd, alpha)
+    assert abs(change.rci) < abs(with_scale_alpha.rci)
 
 
 def test_a_target_agreed_after_the_baseline_is_compared_with_its_linked_question(
@@ -172,16 +173,16 @@ def test_a_target_agreed_after_the_baseline_is_compared_with_its_linked_question
 ):
     later = {**TARGET, "behaviour": "I hand over outcomes", "baseline_item": "delegation.outcomes"}
     before, report = _baseline_and_close(open_cycle, coach, engagement, new_target=later)
-    rows = {c["text"]: c for c in report["change"]["targets"]}
+    rows = {c.text: c for c in report.change.targets}
     linked = rows["Hands over outcomes"]  # worded for raters
-    item = {r["key"]: r for r in before["items"]}["delegation.outcomes"]
-    assert linked["before"] == item["all"] and linked["after"] == 5
-    assert linked["compared_with"] == item["text"]
-    assert linked["rci"] is not None
+    item = {r.key: r for r in before.items}["delegation.outcomes"]
+    assert linked.before == item.all and linked.after == 5
+    assert linked.compared_with == item.text
+    assert linked.rci is not None
     # The target asked at both rounds but linked to nothing: a difference, no verdict.
-    same = next(c for c in report["change"]["targets"] if c is not linked)
-    assert same["before"] is not None and same["rci"] is None
-    assert "link the target" in same["verdict"]
+    same = next(c for c in report.change.targets if c is not linked)
+    assert same.before is not None and same.rci is None
+    assert "link the target" in same.verdict
 
 
 def test_a_reworded_target_is_not_compared_with_what_raters_were_asked_before(
@@ -189,10 +190,10 @@ def test_a_reworded_target_is_not_compared_with_what_raters_were_asked_before(
 ):
     reword = {"behaviour": "I stop reading my team's email", "baseline_item": "candour.early"}
     before, report = _baseline_and_close(open_cycle, coach, engagement, reword=reword)
-    (row,) = report["change"]["targets"]
-    assert row["text"] == "Stops reading their team's email"
-    item = {r["key"]: r for r in before["items"]}["candour.early"]
-    assert row["before"] == item["all"] and row["compared_with"] == item["text"]
+    (row,) = report.change.targets
+    assert row.text == "Stops reading their team's email"
+    item = {r.key: r for r in before.items}["candour.early"]
+    assert row.before == item.all and row.compared_with == item.text
 
 
 def _compose(rows_by_group, baseline=None):
@@ -248,11 +249,11 @@ def test_a_change_a_different_mix_of_raters_could_give_is_not_called_reliable():
         },
         baseline=baseline,
     )
-    (row,) = close["change"]["competencies"]
-    section = baseline["sections"][0]
-    rci = measures.reliable_change(section["all"], row["after"], section["sd"], section["alpha"])
+    (row,) = close.change.competencies
+    section = baseline.sections[0]
+    rci = measures.reliable_change(section.all, row.after, section.sd, section.alpha)
     assert rci.reliable  # the measure's error alone would not explain it…
-    assert not row["reliable"] and "different mix of raters" in row["verdict"]
+    assert not row.reliable and "different mix of raters" in row.verdict
 
 
 def test_fewer_than_five_raters_in_either_round_give_no_verdict():
@@ -260,21 +261,25 @@ def test_fewer_than_five_raters_in_either_round_give_no_verdict():
     five = [*few, [3, 2, 3, 3], [4, 3, 4, 4]]
     for baseline, close in ((few, [[5, 5, 5, 5]] * 5), (five, [[5, 5, 5, 5]] * 3)):
         report = _compose({"peer": close}, baseline=_compose({"peer": baseline}))
-        (row,) = report["change"]["competencies"]
-        assert row["rci"] is None and "fewer than 5 raters in a round" in row["verdict"]
+        (row,) = report.change.competencies
+        assert row.rci is None and "fewer than 5 raters in a round" in row.verdict
 
 
 def test_no_spread_at_baseline_is_named_as_the_reason():
     same = [[3, 3, 3, 3]] * 7
     report = _compose({"peer": [[5, 5, 5, 5]] * 7}, baseline=_compose({"peer": same}))
-    (row,) = report["change"]["competencies"]
-    assert "all agreed at baseline" in row["verdict"]
+    (row,) = report.change.competencies
+    assert "all agreed at baseline" in row.verdict
 
 
 def test_differences_add_up_as_the_scores_are_shown():
     from tandem.feedback.report import _verdict
+    from tandem.feedback.snapshot import Item
 
-    entry = _verdict({"all": 2.25, "sd": 0.5, "n": 6}, {"all": 3.55, "sd": 0.5, "n": 6}, 0.8)
+    def row(mean: float) -> Item:
+        return Item("k", "K", None, mean, 0.5, 6, {}, None)
+
+    entry = _verdict(row(2.25), row(3.55), 0.8)
     assert entry["difference"] == 1.3  # 2.3 → 3.6 as shown (halves up), not 1.4 or 1.2
 
 
@@ -282,17 +287,17 @@ def test_the_report_warns_when_the_rater_groups_differ_from_the_baseline():
     five = [[3, 3, 3, 3], [4, 4, 4, 4], [3, 4, 3, 4], [2, 3, 2, 3], [3, 3, 4, 4]]
     baseline = _compose({"peer": five, "direct_report": five[:3]})
     close = _compose({"peer": five}, baseline=baseline)
-    assert "The raters differ" in close["change"]["mix"]
-    assert "Direct reports" not in close["change"]["mix"]  # which groups are hidden is not said
+    assert "The raters differ" in close.change.mix
+    assert "Direct reports" not in close.change.mix  # which groups are hidden is not said
     same = _compose({"peer": five, "direct_report": five[:3]}, baseline=baseline)
-    assert same["change"]["mix"] == ""
+    assert same.change.mix == ""
     # The same group names, but "Others" made of different people…
     others_then = _compose({"peer": five, "manager": five[:1], "stakeholder": five[:2]})
     others_now = _compose({"peer": five, "direct_report": five[:2], "other": five[:1]}, others_then)
-    assert "The raters differ" in others_now["change"]["mix"]
+    assert "The raters differ" in others_now.change.mix
     # …or a group a quarter of its size.
     big = _compose({"peer": five * 4})
-    assert "The raters differ" in _compose({"peer": five}, baseline=big)["change"]["mix"]
+    assert "The raters differ" in _compose({"peer": five}, baseline=big).change.mix
 
 
 def test_highest_and_lowest_never_split_a_tie():

@@ -102,7 +102,9 @@ def _rater_message(invitation: Invitation, *, reminder: bool) -> Message:
     cycle = invitation.cycle
     coachee = cycle.engagement.coachee.full_name
     shown = (
-        "Your answers will be shown on their own, labelled 'Manager'."
+        "Your answers will be shown on their own, labelled 'Manager', if you are the only "
+        "manager who answers; should another manager answer too, yours are shown only as "
+        "averages of at least three people."
         if invitation.group == RaterGroup.MANAGER and cycle.manager_shown_alone
         else "Answers are shown only as averages of at least three people; nobody sees yours."
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from dataclasses import replace
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -20,6 +21,7 @@ from tandem.feedback.anonymity import RaterResponse
 from tandem.feedback.measures import gas_t_score
 from tandem.feedback.models import FeedbackCycle, Invitation, Response
 from tandem.feedback.report import compose_report
+from tandem.feedback.snapshot import Change, ChangeRow, ReportSnapshot
 from tandem.programmes.figures import figures_refresh, target_area
 from tandem.programmes.models import CompetencyChange, EngagementArea, EngagementFigures
 
@@ -197,16 +199,27 @@ def _released_close_360(engagement, coach):
 
 def test_the_closing_360_gives_reliable_change_and_competencies(engagement, coach):
     report, released = _released_close_360(engagement, coach)
-    (target_change,) = report["change"]["targets"]
-    assert target_change["reliable"] and target_change["verdict"] == "improved"
+    (target_change,) = report.change.targets
+    assert target_change.reliable and target_change.verdict == "improved"
     figures = figures_refresh(engagement.pk)
     assert (figures.targets_compared, figures.targets_reliable) == (1, 1)
     assert figures.change_released_at == released
     (change,) = CompetencyChange.objects.filter(engagement=engagement)
-    (competency,) = report["change"]["competencies"]
+    (competency,) = report.change.competencies
     assert change.competency == "delegation"
-    assert (change.before, change.after) == (competency["before"], competency["after"])
+    assert (change.before, change.after) == (competency.before, competency.after)
     assert change.released_at == released
+
+
+def _empty_report() -> ReportSnapshot:
+    return compose_report(
+        kind="close",
+        questionnaire={"sections": []},
+        responses=[],
+        approved_comments=[],
+        manager_shown_alone=False,
+        baseline_report=None,
+    )
 
 
 def test_a_decline_or_no_verdict_is_not_a_reliable_improvement(engagement, coach):
@@ -216,29 +229,17 @@ def test_a_decline_or_no_verdict_is_not_a_reliable_improvement(engagement, coach
         status="released",
         closes_on=timezone.localdate(),
         released_at=timezone.now(),
-        report={
-            "change": {
-                "competencies": [],
-                "targets": [
-                    {
-                        "key": "t1",
-                        "before": 3.0,
-                        "after": 2.0,
-                        "reliable": True,
-                        "verdict": "declined",
-                    },
-                    {"key": "t2", "before": 3.0, "after": 4.0, "reliable": False, "verdict": "x"},
-                    {"key": "t3", "before": None, "why": "Not asked at baseline"},
-                    {
-                        "key": "t4",
-                        "before": 2.0,
-                        "after": 4.5,
-                        "reliable": True,
-                        "verdict": "improved",
-                    },
-                ],
-            }
-        },
+        report=replace(
+            _empty_report(),
+            change=Change(
+                targets=[
+                    ChangeRow("t1", "", 3.0, 2.0, reliable=True, verdict="declined"),
+                    ChangeRow("t2", "", 3.0, 4.0, reliable=False, verdict="x"),
+                    ChangeRow("t3", "", None, why="Not asked at baseline"),
+                    ChangeRow("t4", "", 2.0, 4.5, reliable=True, verdict="improved"),
+                ]
+            ),
+        ),
     )
     figures = figures_refresh(engagement.pk)
     assert (figures.targets_compared, figures.targets_reliable) == (3, 1)
@@ -273,8 +274,8 @@ def test_a_released_round_refreshes_the_figures(engagement, coach, on_commit):
         closes_on=timezone.localdate() + dt.timedelta(days=7),
         competency_keys=["delegation"],
     )
-    FeedbackCycle.objects.filter(pk=made.pk).update(status="open", questionnaire={"sections": []})
-    made.refresh_from_db()
+    made.status, made.questionnaire = "open", {"sections": []}
+    made.save()
     Invitation.objects.create(
         cycle=made, name="P", email="p@x.org", group="peer", status="approved"
     )
