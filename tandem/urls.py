@@ -22,5 +22,6 @@ urlpatterns = [
     path("", include("tandem.transcripts.urls")),
     path("", include("tandem.notifications.urls")),
     path("", include("tandem.programmes.urls")),
+    path("", include("tandem.privacy.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -182,6 +182,10 @@ EXPECTED: dict[str, tuple[str, str | None, dict[str, object]]] = {
     "programme_dashboard_csv": ("GET", "programme", allow("programme_admin")),
     "programme_engagements": ("GET", "programme", allow("programme_admin")),
     "programme_engagements_csv": ("GET", "programme", allow("programme_admin")),
+    # Data rights. Erasing: the organisation's programme admins (a dry run first); a person
+    # themselves only as an independent coach's client — others are told whom to ask.
+    "member_erase": ("GET", "organisation", allow("programme_admin")),
+    "account_erase": ("GET", None, SIGNED_IN),
 }
 
 

@@ -1,0 +1,73 @@
+"""Pages for data rights: erasure (and its dry run), export, records of processing."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+
+from tandem.accounts.models import User
+from tandem.accounts.selectors import membership_get, organisation_get_for_admin
+from tandem.core.forms import run_service
+from tandem.core.http import AuthedRequest
+from tandem.privacy import erasure
+from tandem.privacy.forms import EraseForm
+
+
+def _erase_page(
+    request: AuthedRequest,
+    person: User,
+    context: dict[str, object],
+    done: Callable[[], HttpResponse],
+) -> HttpResponse:
+    refusal = erasure.erasure_refusal(actor=request.user, person=person)
+    form = EraseForm(request.POST or None)
+    if not refusal and request.method == "POST" and form.is_valid():
+        erased = run_service(
+            form,
+            lambda: erasure.person_erase(
+                actor=request.user, person=person, confirm=form.cleaned_data["confirm"]
+            ),
+        )
+        if erased is not None:
+            return done()
+    plan = None if refusal else erasure.erasure_plan(actor=request.user, person=person)
+    return render(
+        request,
+        "privacy/erase.html",
+        {**context, "person": person, "plan": plan, "refusal": refusal, "form": form},
+        status=422 if form.errors and request.method == "POST" else 200,
+    )
+
+
+@login_required
+def member_erase(request: AuthedRequest, slug: str, pk: str) -> HttpResponse:
+    """A programme admin's dry run (GET) and erasure (POST, with the address typed)."""
+    organisation = organisation_get_for_admin(user=request.user, slug=slug)
+    membership = membership_get(organisation=organisation, pk=pk)
+    person = membership.user
+    name = str(person)
+
+    def done() -> HttpResponse:
+        messages.success(request, f"{name} was erased: they show as “a former member” now.")
+        return redirect("people", slug=organisation.slug)
+
+    return _erase_page(request, person, {"organisation": organisation}, done)
+
+
+@login_required
+def account_erase(request: AuthedRequest) -> HttpResponse:
+    """A person erasing themselves — where no programme admin of theirs does it (a client
+    of an independent coach). Others are told whom to ask."""
+    person = request.user
+
+    def done() -> HttpResponse:
+        logout(request)
+        messages.success(request, "Your account and your coaching records were erased.")
+        return redirect("login")
+
+    return _erase_page(request, person, {"organisation": None}, done)
