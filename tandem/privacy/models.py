@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 
 from tandem.accounts.models import Organisation
+from tandem.core.models import BaseModel
 
 FORMER_MEMBER = "a former member"
 
@@ -32,3 +33,31 @@ class Erasure(models.Model):
 
     def __str__(self) -> str:
         return f"Erasure of person #{self.person_id}"
+
+
+class DataExport(BaseModel):
+    """A person's copy of their data (GDPR Art. 15 and 20), prepared by the worker.
+
+    The ZIP is kept sealed (AES-GCM with the encryption keys, bound to this row) under
+    DATA_DIR/exports until it expires, then deleted."""
+
+    class State(models.TextChoices):
+        PREPARING = "preparing", "Being prepared"
+        READY = "ready", "Ready"
+        FAILED = "failed", "Could not be prepared"
+        EXPIRED = "expired", "Expired"
+
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="data_exports"
+    )
+    state = models.CharField(max_length=20, choices=State.choices, default=State.PREPARING)
+    ready_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    size = models.PositiveIntegerField(default=0)
+    downloaded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Data export of {self.person}"

@@ -5,4 +5,10 @@ from tandem.privacy import views
 urlpatterns = [
     path("org/<slug:slug>/people/<uuid:pk>/erase/", views.member_erase, name="member_erase"),
     path("settings/erase/", views.account_erase, name="account_erase"),
+    path("settings/my-data/", views.data_export, name="data_export"),
+    path(
+        "settings/my-data/<uuid:pk>/download/",
+        views.data_export_download,
+        name="data_export_download",
+    ),
 ]

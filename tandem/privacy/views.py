@@ -7,15 +7,17 @@ from collections.abc import Callable
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 
 from tandem.accounts.models import User
 from tandem.accounts.selectors import membership_get, organisation_get_for_admin
 from tandem.core.forms import run_service
 from tandem.core.http import AuthedRequest
-from tandem.privacy import erasure
+from tandem.privacy import erasure, export
 from tandem.privacy.forms import EraseForm
+from tandem.privacy.models import DataExport
 
 
 def _erase_page(
@@ -71,3 +73,37 @@ def account_erase(request: AuthedRequest) -> HttpResponse:
         return redirect("login")
 
     return _erase_page(request, person, {"organisation": None}, done)
+
+
+@login_required
+def data_export(request: AuthedRequest) -> HttpResponse:
+    """ "Download my data": ask for a copy (POST), see it being prepared, download it."""
+    if request.method == "POST":
+        export.export_request(actor=request.user)
+        messages.success(
+            request,
+            "Your copy is being prepared. It appears below when ready, and its link works "
+            f"for {export.EXPORT_TTL.days} days.",
+        )
+        return redirect("data_export")
+    exports = list(DataExport.objects.filter(person=request.user)[:10])
+    for item in exports:
+        if item.state == DataExport.State.READY and export.export_expired(item):
+            export.export_expire(item)
+    return render(request, "privacy/export.html", {"exports": exports})
+
+
+@login_required
+def data_export_download(request: AuthedRequest, pk: str) -> HttpResponse:
+    item = DataExport.objects.filter(pk=pk, person=request.user).first()
+    if item is None:
+        raise Http404("No such export.")
+    data = export.export_read(actor=request.user, export=item)
+    if data is None:
+        messages.error(request, "That link has expired: ask for a fresh copy.")
+        return redirect("data_export")
+    response = HttpResponse(data, content_type="application/zip")
+    day = timezone.localdate(item.ready_at or item.created_at).isoformat()
+    response["Content-Disposition"] = f'attachment; filename="tandem-my-data-{day}.zip"'
+    response["Cache-Control"] = "private, no-store"
+    return response

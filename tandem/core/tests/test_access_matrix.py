@@ -186,6 +186,13 @@ EXPECTED: dict[str, tuple[str, str | None, dict[str, object]]] = {
     # themselves only as an independent coach's client — others are told whom to ask.
     "member_erase": ("GET", "organisation", allow("programme_admin")),
     "account_erase": ("GET", None, SIGNED_IN),
+    # A person's own copy of their data; someone else's export does not exist for them.
+    "data_export": ("GET", None, SIGNED_IN),
+    "data_export_download": (
+        "GET",
+        "export",
+        allow("coachee", hidden=("coach", "sponsor", "programme_admin")),
+    ),
 }
 
 
@@ -232,11 +239,23 @@ def _proposal(world):
     return proposal
 
 
+def _export(world):
+    """The coachee's copy of their data, prepared."""
+    from tandem.privacy.export import export_prepare_now
+    from tandem.privacy.models import DataExport
+
+    export = DataExport.objects.create(person=world.engagement.coachee)
+    export_prepare_now(str(export.pk))
+    return export
+
+
 def _url(name: str, obj_key: str | None, world) -> str:
     pattern = named_routes()[name]
     converters = pattern.pattern.converters
     kwargs: dict[str, object] = {}
-    if "pk" in converters and "slug" not in converters:
+    if obj_key == "export":
+        kwargs["pk"] = _export(world).pk
+    elif "pk" in converters and "slug" not in converters:
         assert obj_key is not None
         kwargs["pk"] = {
             "engagement": world.engagement.pk,
