@@ -86,54 +86,56 @@ def _anonymise_invitations(rows: QuerySet[Model]) -> None:
         )
 
 
-def _parts(person: User) -> list[Part]:
-    coached = Engagement.objects.filter(coachee=person)
-    sessions = CoachingSession.objects.filter(engagement__in=coached)
+def _of(model: type[Model], **lookup: object) -> QuerySet[Model]:
+    return model._default_manager.filter(**lookup)
 
-    def of(model: type[Model], **lookup: object) -> QuerySet[Model]:
-        return model._default_manager.filter(**lookup)
 
+def content_parts(engagements: QuerySet[Engagement]) -> list[Part]:
+    """The confidential content of these engagements, in an order that deletes each row
+    once (check-ins before the actions they cascade from). Erasure and retention share it."""
+    sessions = CoachingSession.objects.filter(engagement__in=engagements)
     return [
         Part(
             "Session summaries (the sessions' dates stay)",
             sessions.exclude(summary="", no_action_reason=""),
             _blank_sessions,
         ),
-        Part("Agenda topics and GROW notes", of(AgendaTopic, session__engagement__in=coached)),
-        Part("Accountability check-ins", of(CheckIn, session__engagement__in=coached)),
-        Part("Actions", of(ActionItem, engagement__in=coached)),
+        Part("Agenda topics and GROW notes", _of(AgendaTopic, session__engagement__in=engagements)),
+        Part("Accountability check-ins", _of(CheckIn, session__engagement__in=engagements)),
+        Part("Actions", _of(ActionItem, engagement__in=engagements)),
+        Part("Reflections", _of(Reflection, engagement__in=engagements)),
+        Part("Coaches' private notes", _of(PrivateNote, session__engagement__in=engagements)),
+        Part("Session feedback", _of(SessionFeedback, session__engagement__in=engagements)),
+        Part("Behavioural targets", _of(BehaviouralTarget, engagement__in=engagements)),
+        Part("Reviews and their ratings", _of(Review, engagement__in=engagements)),
+        Part("Sponsor summaries", _of(SponsorSummary, engagement__in=engagements)),
         Part(
-            "Reflections",
-            Reflection.objects.filter(Q(engagement__in=coached) | Q(author=person)),
+            "360 rounds (raters, answers, comments, reports)",
+            _of(FeedbackCycle, engagement__in=engagements),
         ),
-        Part(
-            "Coaches' private notes",
-            PrivateNote.objects.filter(Q(session__engagement__in=coached) | Q(author=person)),
-        ),
-        Part("Session feedback", of(SessionFeedback, session__engagement__in=coached)),
-        Part("Behavioural targets", of(BehaviouralTarget, engagement__in=coached)),
-        Part("Reviews and their ratings", of(Review, engagement__in=coached)),
-        Part("Sponsor summaries", of(SponsorSummary, engagement__in=coached)),
-        Part(
-            "360 rounds about them (raters, answers, comments, reports)",
-            of(FeedbackCycle, engagement__in=coached),
-        ),
-        Part("Big-Five profile", of(PersonalityProfile, engagement__in=coached)),
-        Part(
-            "Transcript analyses",
-            TranscriptAnalysis.objects.filter(Q(engagement__in=coached) | Q(uploaded_by=person)),
-        ),
+        Part("Big-Five profile", _of(PersonalityProfile, engagement__in=engagements)),
+        Part("Transcript analyses", _of(TranscriptAnalysis, engagement__in=engagements)),
+    ]
+
+
+def _parts(person: User) -> list[Part]:
+    coached = Engagement.objects.filter(coachee=person)
+    return [
+        *content_parts(coached),
+        Part("Reflections they wrote elsewhere", _of(Reflection, author=person)),
+        Part("Private notes they wrote as a coach", _of(PrivateNote, author=person)),
+        Part("Transcripts they uploaded elsewhere", _of(TranscriptAnalysis, uploaded_by=person)),
         Part(
             "Their name and address on 360 invitations they received as a rater",
-            of(Invitation, email=person.email).exclude(cycle__engagement__in=coached),
+            _of(Invitation, email=person.email).exclude(cycle__engagement__in=coached),
             _anonymise_invitations,
         ),
-        Part("Coach profile", of(CoachProfile, user=person)),
-        Part("Notifications", of(Notification, recipient=person)),
-        Part("Notification settings", of(NotificationPreference, user=person)),
-        Part("Calendar feed", of(CalendarFeed, user=person)),
-        Part("Coach proposals", of(MatchProposal, coachee=person)),
-        Part("Places in programmes", of(ProgrammeMember, user=person)),
+        Part("Coach profile", _of(CoachProfile, user=person)),
+        Part("Notifications", _of(Notification, recipient=person)),
+        Part("Notification settings", _of(NotificationPreference, user=person)),
+        Part("Calendar feed", _of(CalendarFeed, user=person)),
+        Part("Coach proposals", _of(MatchProposal, coachee=person)),
+        Part("Places in programmes", _of(ProgrammeMember, user=person)),
     ]
 
 

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from tandem.accounts.models import Organisation
@@ -61,3 +62,40 @@ class DataExport(BaseModel):
 
     def __str__(self) -> str:
         return f"Data export of {self.person}"
+
+
+class RetentionPolicy(BaseModel):
+    """How long an organisation keeps the confidential content of ended engagements."""
+
+    organisation = models.OneToOneField(
+        Organisation, on_delete=models.CASCADE, related_name="retention_policy"
+    )
+    months_after_close = models.PositiveSmallIntegerField(
+        "Keep confidential content for (months after the engagement ends)",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(120)],
+        help_text="Empty keeps it until someone erases it. 12 is common: long enough for a "
+        "follow-up, short enough to hold nothing stale.",
+    )
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return f"Retention in {self.organisation}"
+
+
+class ContentPurge(models.Model):
+    """That an ended engagement's confidential content was deleted under the retention
+    policy: when, and how much. The engagement keeps its dates and counts."""
+
+    engagement = models.OneToOneField(
+        "engagements.Engagement", on_delete=models.CASCADE, related_name="content_purge"
+    )
+    purged_at = models.DateTimeField(auto_now_add=True)
+    months_after_close = models.PositiveSmallIntegerField()
+    counts = models.JSONField(default=dict)
+
+    def __str__(self) -> str:
+        return f"Content deleted {self.purged_at:%d %b %Y}"

@@ -15,9 +15,10 @@ from tandem.accounts.models import User
 from tandem.accounts.selectors import membership_get, organisation_get_for_admin
 from tandem.core.forms import run_service
 from tandem.core.http import AuthedRequest
-from tandem.privacy import erasure, export
-from tandem.privacy.forms import EraseForm
-from tandem.privacy.models import DataExport
+from tandem.privacy import erasure, export, retention
+from tandem.privacy.forms import EraseForm, RetentionForm
+from tandem.privacy.models import ContentPurge, DataExport, RetentionPolicy
+from tandem.privacy.records import RECORDS
 
 
 def _erase_page(
@@ -107,3 +108,52 @@ def data_export_download(request: AuthedRequest, pk: str) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="tandem-my-data-{day}.zip"'
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@login_required
+def organisation_privacy(request: AuthedRequest, slug: str) -> HttpResponse:
+    """The organisation's privacy settings: retention, and what was deleted under it."""
+    organisation = organisation_get_for_admin(user=request.user, slug=slug)
+    policy = RetentionPolicy.objects.filter(organisation=organisation).first()
+    current = policy.months_after_close if policy else None
+    form = RetentionForm(request.POST or None, initial={"months_after_close": current})
+    if request.method == "POST" and form.is_valid():
+        saved = run_service(
+            form,
+            lambda: retention.retention_set(
+                actor=request.user,
+                organisation=organisation,
+                months_after_close=form.cleaned_data["months_after_close"],
+            ),
+        )
+        if saved is not None:
+            months = saved.months_after_close
+            messages.success(
+                request,
+                f"Saved: confidential content of ended engagements is deleted {months} months "
+                "after they end."
+                if months
+                else "Saved: confidential content is kept until someone erases it.",
+            )
+            return redirect("organisation_privacy", slug=organisation.slug)
+    purges = ContentPurge.objects.filter(engagement__organisation=organisation).select_related(
+        "engagement"
+    )[:20]
+    return render(
+        request,
+        "privacy/organisation.html",
+        {"organisation": organisation, "form": form, "policy": policy, "purges": purges},
+        status=422 if form.errors else 200,
+    )
+
+
+@login_required
+def privacy_records(request: AuthedRequest, slug: str) -> HttpResponse:
+    """Records of processing (Art. 30), from the one table in tandem/privacy/records.py."""
+    organisation = organisation_get_for_admin(user=request.user, slug=slug)
+    policy = RetentionPolicy.objects.filter(organisation=organisation).first()
+    return render(
+        request,
+        "privacy/records.html",
+        {"organisation": organisation, "records": RECORDS, "policy": policy},
+    )

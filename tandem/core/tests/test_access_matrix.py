@@ -186,6 +186,9 @@ EXPECTED: dict[str, tuple[str, str | None, dict[str, object]]] = {
     # themselves only as an independent coach's client — others are told whom to ask.
     "member_erase": ("GET", "organisation", allow("programme_admin")),
     "account_erase": ("GET", None, SIGNED_IN),
+    # The organisation's privacy settings and records of processing: its programme admins.
+    "organisation_privacy": ("GET", "organisation", allow("programme_admin")),
+    "privacy_records": ("GET", "organisation", allow("programme_admin")),
     # A person's own copy of their data; someone else's export does not exist for them.
     "data_export": ("GET", None, SIGNED_IN),
     "data_export_download": (

@@ -47,7 +47,7 @@ def test_the_dry_run_counts_what_would_go_and_changes_nothing(engagement, progra
     goes = dict(plan.goes)
     assert goes["Reflections"] == 1
     assert goes["Coaches' private notes"] == 1
-    assert goes["360 rounds about them (raters, answers, comments, reports)"] == 1
+    assert goes["360 rounds (raters, answers, comments, reports)"] == 1
     assert goes["Transcript analyses"] == 1
     assert plan.engagements == [engagement]
     assert Reflection.objects.count() == 1 and PrivateNote.objects.count() == 1
