@@ -117,6 +117,8 @@ EXPECTED: dict[str, tuple[str, str | None, dict[str, object]]] = {
         allow("coach", "coachee", "sponsor", "programme_admin"),
     ),
     "engagement_edit": ("GET", "engagement", allow("coach", "programme_admin")),
+    # "What my sponsor sees": the coachee and the coach preview the sponsor's page.
+    "engagement_as_sponsor": ("GET", "engagement", allow(*CONTENT)),
     "engagement_status": ("POST", "engagement", allow("coach", "programme_admin")),
     "target_new": ("GET", "engagement", allow(*CONTENT)),
     "targets_submit": ("POST", "engagement", allow(*CONTENT)),
