@@ -14,7 +14,7 @@ from tandem.coaching_sessions.models import CoachingSession
 from tandem.core.policy import (
     Perm,
     engagement_require,
-    engagements_visible_to,
+    object_get_for,
     reflection_can_read,
     reflections_visible_filter,
 )
@@ -51,15 +51,13 @@ def accountability_pending(session: CoachingSession) -> list[ActionItem]:
 
 
 def action_get_for(*, user: User, pk: UUID | str) -> ActionItem:
-    action = (
-        ActionItem.objects.filter(engagement__in=engagements_visible_to(user), pk=pk)
-        .select_related("engagement", "owner", "session")
-        .first()
+    return object_get_for(
+        user=user,
+        queryset=ActionItem.objects.select_related("engagement", "owner", "session"),
+        pk=pk,
+        perm=Perm.VIEW_SESSION_CONTENT,
+        missing="No such action.",
     )
-    if action is None:
-        raise Http404("No such action.")
-    engagement_require(user, Perm.VIEW_SESSION_CONTENT, action.engagement)
-    return action
 
 
 def actions_for(*, user: User, engagement: Engagement) -> QuerySet[ActionItem]:
@@ -83,12 +81,14 @@ def reflections_for(*, user: User, engagement: Engagement) -> QuerySet[Reflectio
 
 
 def reflection_get_for(*, user: User, pk: UUID | str) -> Reflection:
-    reflection = (
-        Reflection.objects.filter(pk=pk, engagement__in=engagements_visible_to(user))
-        .select_related("engagement", "author", "target")
-        .first()
+    reflection = object_get_for(
+        user=user,
+        queryset=Reflection.objects.select_related("engagement", "author", "target"),
+        pk=pk,
+        perm=Perm.VIEW_ENGAGEMENT,
+        missing="No such reflection.",
     )
-    if reflection is None or not reflection_can_read(user, reflection):
+    if not reflection_can_read(user, reflection):
         # Even a participant learns nothing about a reflection they may not read.
         raise Http404("No such reflection.")
     return reflection

@@ -1,10 +1,10 @@
 from __future__ import annotations
 
-import hashlib
 from typing import Any
 
 from django import forms
 
+from tandem.coaching_sessions.grow_merge import NOTES, basis_parse, notes_digest
 from tandem.core.forms import DateTimeInput, VersionField
 
 
@@ -74,22 +74,17 @@ class GrowForm(forms.Form):
     # edits to different notes merge.
     basis = forms.CharField(required=False, widget=forms.HiddenInput)
 
-    NOTES = ("goal", "reality", "will")
+    NOTES = NOTES
 
     @staticmethod
-    def note_digest(text: str) -> str:
-        # Exact text (line ends as browsers send them, outer space trimmed): adding only a
-        # paragraph break is an edit too.
-        normal = text.replace("\r\n", "\n").strip()
-        return hashlib.sha256(normal.encode()).hexdigest()[:16]
-
-    @classmethod
-    def digest(cls, goal: str, reality: str, will: str) -> str:
-        return ".".join(cls.note_digest(text) for text in (goal, reality, will))
+    def digest(goal: str, reality: str, will: str) -> str:
+        return notes_digest(goal, reality, will)
 
     def basis_digests(self) -> dict[str, str]:
-        parts = (self.cleaned_data.get("basis") or "").split(".")
-        return dict(zip(self.NOTES, parts, strict=False)) if len(parts) == 3 else {}
+        return basis_parse(self.cleaned_data.get("basis") or "")
+
+    def notes(self) -> dict[str, str]:
+        return {note: self.cleaned_data[note] for note in NOTES}
 
 
 class OptionForm(forms.Form):

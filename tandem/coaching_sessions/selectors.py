@@ -6,7 +6,6 @@ import datetime as dt
 from uuid import UUID
 
 from django.db.models import Avg, Count, Prefetch, Q, QuerySet
-from django.http import Http404
 from django.utils import timezone
 
 from tandem.accounts.models import User
@@ -17,7 +16,7 @@ from tandem.coaching_sessions.models import (
     GrowOption,
     PrivateNote,
 )
-from tandem.core.policy import Perm, engagement_can, engagement_require, engagements_visible_to
+from tandem.core.policy import Perm, engagement_can, engagement_require, object_get_for
 from tandem.engagements.models import Engagement
 from tandem.engagements.selectors import Progress
 
@@ -33,15 +32,16 @@ def sessions_for(*, user: User, engagement: Engagement) -> QuerySet[CoachingSess
 def session_get_for(
     *, user: User, pk: UUID | str, perm: Perm = Perm.VIEW_SESSION_CONTENT, reading: bool = False
 ) -> CoachingSession:
-    session = (
-        CoachingSession.objects.filter(pk=pk, engagement__in=engagements_visible_to(user))
-        .select_related("engagement__coach", "engagement__coachee", "engagement__sponsor")
-        .first()
+    return object_get_for(
+        user=user,
+        queryset=CoachingSession.objects.select_related(
+            "engagement__coach", "engagement__coachee", "engagement__sponsor"
+        ),
+        pk=pk,
+        perm=perm,
+        reading=reading,
+        missing="No such session.",
     )
-    if session is None:
-        raise Http404("No such session.")
-    engagement_require(user, perm, session.engagement, reading=reading)
-    return session
 
 
 def session_number(session: CoachingSession) -> int:
@@ -63,29 +63,25 @@ def session_topics(session: CoachingSession) -> QuerySet[AgendaTopic]:
 
 
 def topic_get_for(*, user: User, pk: UUID | str) -> AgendaTopic:
-    topic = (
-        AgendaTopic.objects.filter(pk=pk, session__engagement__in=engagements_visible_to(user))
-        .select_related("session__engagement")
-        .first()
+    return object_get_for(
+        user=user,
+        queryset=AgendaTopic.objects.select_related("session__engagement"),
+        pk=pk,
+        perm=Perm.VIEW_SESSION_CONTENT,
+        via="session__engagement",
+        missing="No such topic.",
     )
-    if topic is None:
-        raise Http404("No such topic.")
-    engagement_require(user, Perm.VIEW_SESSION_CONTENT, topic.session.engagement)
-    return topic
 
 
 def option_get_for(*, user: User, pk: UUID | str) -> GrowOption:
-    option = (
-        GrowOption.objects.filter(
-            pk=pk, topic__session__engagement__in=engagements_visible_to(user)
-        )
-        .select_related("topic__session__engagement")
-        .first()
+    return object_get_for(
+        user=user,
+        queryset=GrowOption.objects.select_related("topic__session__engagement"),
+        pk=pk,
+        perm=Perm.VIEW_SESSION_CONTENT,
+        via="topic__session__engagement",
+        missing="No such option.",
     )
-    if option is None:
-        raise Http404("No such option.")
-    engagement_require(user, Perm.VIEW_SESSION_CONTENT, option.topic.session.engagement)
-    return option
 
 
 def private_note_for(*, user: User, session: CoachingSession) -> PrivateNote | None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from enum import StrEnum
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -12,6 +12,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from tandem.accounts.models import User
+from tandem.coaching_sessions.grow_merge import NOTES, grow_notes_merge
 from tandem.coaching_sessions.models import (
     COMMITMENT_THRESHOLD,
     AgendaTopic,
@@ -357,6 +358,54 @@ def grow_topic_update(
     bump_version(topic, expected=expected_version)
     topic.goal, topic.reality, topic.will = goal.strip(), reality.strip(), will.strip()
     return validated_save(topic)
+
+
+class GrowClash(Exception):
+    """Both people changed the same notes differently while each was typing: nothing was
+    saved. ``topic`` is re-read (its notes and version are what is saved now), ``clashes``
+    names the notes in conflict and ``merged`` is what this writer would have saved."""
+
+    def __init__(self, *, topic: AgendaTopic, clashes: tuple[str, ...], merged: dict[str, str]):
+        super().__init__(f"GROW notes changed meanwhile: {', '.join(clashes)}")
+        self.topic, self.clashes, self.merged = topic, clashes, merged
+
+
+def grow_notes_save(
+    *,
+    actor: User,
+    topic: AgendaTopic,
+    mine: Mapping[str, str],
+    basis: Mapping[str, str],
+    expected_version: int | None,
+) -> AgendaTopic:
+    """Save the GROW notes ``actor`` changed, merged with what the other person saved since
+    ``actor`` last saw them (``basis``: per-note digests, see ``grow_merge``): a note only one
+    of them changed is that person's, and a note both changed differently raises
+    ``GrowClash`` with both versions, nothing saved. Without a basis the save is all or
+    nothing on ``expected_version``. ``topic`` is the copy the caller loaded; on a clash it is
+    re-read in place. Returns the topic as saved (``topic`` itself when nothing changed)."""
+    theirs = {note: getattr(topic, note) for note in NOTES}
+    merge = grow_notes_merge(basis=basis, mine=mine, theirs=theirs)
+    if merge.clashes:
+        topic.refresh_from_db()
+        raise GrowClash(topic=topic, clashes=merge.clashes, merged=merge.notes)
+    if not merge.changes(theirs):
+        return topic
+    try:
+        return grow_topic_update(
+            actor=actor,
+            topic=topic,
+            # With a basis, the merge above was made against this copy: it must still be
+            # the saved one.
+            expected_version=topic.version if basis else expected_version,
+            **merge.notes,
+        )
+    except ValidationError as exc:
+        if not any(e.code == "stale" for e in getattr(exc, "error_list", ())):
+            raise  # the session closed meanwhile, say: the caller shows why
+        # Saved again in the instant between: a clash on every note, both versions in view.
+        topic.refresh_from_db()
+        raise GrowClash(topic=topic, clashes=NOTES, merged=merge.notes) from exc
 
 
 @transaction.atomic

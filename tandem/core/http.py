@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -12,7 +12,8 @@ from django.template.loader_tags import BlockNode
 from django.utils.safestring import SafeString
 from django_htmx.middleware import HtmxDetails
 
-from tandem.accounts.models import User
+if TYPE_CHECKING:  # core imports no domain app at run time
+    from tandem.accounts.models import User
 
 
 class AuthedRequest(HttpRequest):

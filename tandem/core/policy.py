@@ -11,11 +11,11 @@ Two kinds of refusal:
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
 if TYPE_CHECKING:
@@ -24,6 +24,8 @@ if TYPE_CHECKING:
     from tandem.coaching_sessions.models import PrivateNote
     from tandem.engagements.models import Engagement
     from tandem.feedback.models import FeedbackCycle
+
+M = TypeVar("M", bound=Model)
 
 
 class Role(StrEnum):
@@ -308,6 +310,35 @@ def engagements_visible_to(user: User) -> QuerySet[Engagement]:
     )
     inactive = inactive_organisation_ids(user)
     return visible.exclude(organisation_id__in=inactive) if inactive else visible
+
+
+def object_get_for(
+    *,
+    user: User,
+    queryset: QuerySet[M],
+    pk: UUID | str,
+    perm: Perm,
+    via: str = "engagement",
+    reading: bool = False,
+    missing: str,
+) -> M:
+    """The one accessor for anything that belongs to an engagement: the object ``pk`` of
+    ``queryset`` if ``user`` has a part in its engagement (else 404 saying ``missing``, so an
+    outsider cannot even learn it exists) and may do ``perm`` there (else 403 saying why).
+
+    ``via`` is the path from the object to its engagement (``"session__engagement"``), or
+    ``""`` when the queryset is of engagements. Every ``<entity>_get_for`` selector is this
+    call with its own queryset (the related rows its page shows) and its own right.
+    """
+    visible = engagements_visible_to(user)
+    found = queryset.filter(pk=pk, **{f"{via}__in" if via else "pk__in": visible}).first()
+    if found is None:
+        raise Http404(missing)
+    engagement: Any = found
+    for step in via.split("__") if via else ():
+        engagement = getattr(engagement, step)
+    engagement_require(user, perm, engagement, reading=reading)
+    return found
 
 
 def private_note_can_read(user: User, note: PrivateNote) -> bool:

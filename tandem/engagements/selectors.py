@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from uuid import UUID
 
 from django.db.models import Count, Q, QuerySet
-from django.http import Http404
 
 from tandem.accounts.models import Organisation, User
 from tandem.core.policy import (
@@ -15,6 +14,7 @@ from tandem.core.policy import (
     admin_organisation_ids,
     engagement_require,
     engagements_visible_to,
+    object_get_for,
 )
 from tandem.engagements.models import BehaviouralTarget, Engagement
 
@@ -38,16 +38,17 @@ def engagement_get_for(
     *, user: User, pk: UUID | str, perm: Perm = Perm.VIEW_ENGAGEMENT, reading: bool = False
 ) -> Engagement:
     """The engagement if ``user`` has a part in it (else 404) and may do ``perm`` (else 403)."""
-    engagement = (
-        engagements_visible_to(user)
-        .select_related("coach", "coachee", "sponsor", "organisation", "programme")
-        .filter(pk=pk)
-        .first()
+    return object_get_for(
+        user=user,
+        queryset=Engagement.objects.select_related(
+            "coach", "coachee", "sponsor", "organisation", "programme"
+        ),
+        pk=pk,
+        perm=perm,
+        via="",
+        reading=reading,
+        missing="No such engagement.",
     )
-    if engagement is None:
-        raise Http404("No such engagement.")
-    engagement_require(user, perm, engagement, reading=reading)
-    return engagement
 
 
 def targets_for(*, user: User, engagement: Engagement) -> QuerySet[BehaviouralTarget]:
@@ -56,15 +57,13 @@ def targets_for(*, user: User, engagement: Engagement) -> QuerySet[BehaviouralTa
 
 
 def target_get_for(*, user: User, pk: UUID | str, perm: Perm) -> BehaviouralTarget:
-    target = (
-        BehaviouralTarget.objects.filter(pk=pk, engagement__in=engagements_visible_to(user))
-        .select_related("engagement")
-        .first()
+    return object_get_for(
+        user=user,
+        queryset=BehaviouralTarget.objects.select_related("engagement"),
+        pk=pk,
+        perm=perm,
+        missing="No such target.",
     )
-    if target is None:
-        raise Http404("No such target.")
-    engagement_require(user, perm, target.engagement)
-    return target
 
 
 def organisations_administered_by(*, user: User) -> QuerySet[Organisation]:

@@ -7,14 +7,13 @@ from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, QuerySet
-from django.http import Http404
 
 from tandem.accounts.models import User
 from tandem.core.policy import (
     Perm,
     engagement_require,
-    engagements_visible_to,
     feedback_report_can_read,
+    object_get_for,
 )
 from tandem.engagements.models import Engagement
 from tandem.feedback.anonymity import DEFAULT_THRESHOLD
@@ -34,15 +33,15 @@ def cycle_running(engagement: Engagement) -> FeedbackCycle | None:
 def cycle_get_for(
     *, user: User, pk: UUID | str, perm: Perm = Perm.VIEW_360_PROGRESS
 ) -> FeedbackCycle:
-    cycle = (
-        FeedbackCycle.objects.filter(pk=pk, engagement__in=engagements_visible_to(user))
-        .select_related("engagement__coach", "engagement__coachee", "engagement__organisation")
-        .first()
+    return object_get_for(
+        user=user,
+        queryset=FeedbackCycle.objects.select_related(
+            "engagement__coach", "engagement__coachee", "engagement__organisation"
+        ),
+        pk=pk,
+        perm=perm,
+        missing="No such 360.",
     )
-    if cycle is None:
-        raise Http404("No such 360.")
-    engagement_require(user, perm, cycle.engagement)
-    return cycle
 
 
 def cycle_get_report_for(*, user: User, pk: UUID | str) -> FeedbackCycle:
@@ -53,27 +52,25 @@ def cycle_get_report_for(*, user: User, pk: UUID | str) -> FeedbackCycle:
 
 
 def invitation_get_for(*, user: User, pk: UUID | str) -> Invitation:
-    invitation = (
-        Invitation.objects.filter(pk=pk, cycle__engagement__in=engagements_visible_to(user))
-        .select_related("cycle__engagement")
-        .first()
+    return object_get_for(
+        user=user,
+        queryset=Invitation.objects.select_related("cycle__engagement"),
+        pk=pk,
+        perm=Perm.VIEW_360_PROGRESS,
+        via="cycle__engagement",
+        missing="No such rater.",
     )
-    if invitation is None:
-        raise Http404("No such rater.")
-    engagement_require(user, Perm.VIEW_360_PROGRESS, invitation.cycle.engagement)
-    return invitation
 
 
 def comment_get_for(*, user: User, pk: UUID | str) -> Comment:
-    comment = (
-        Comment.objects.filter(pk=pk, cycle__engagement__in=engagements_visible_to(user))
-        .select_related("cycle__engagement")
-        .first()
+    return object_get_for(
+        user=user,
+        queryset=Comment.objects.select_related("cycle__engagement"),
+        pk=pk,
+        perm=Perm.RUN_360,
+        via="cycle__engagement",
+        missing="No such comment.",
     )
-    if comment is None:
-        raise Http404("No such comment.")
-    engagement_require(user, Perm.RUN_360, comment.cycle.engagement)
-    return comment
 
 
 def nominations(cycle: FeedbackCycle) -> QuerySet[Invitation]:

@@ -3,10 +3,9 @@ from __future__ import annotations
 from uuid import UUID
 
 from django.db.models import QuerySet
-from django.http import Http404
 
 from tandem.accounts.models import User
-from tandem.core.policy import Perm, engagement_require, engagements_visible_to
+from tandem.core.policy import Perm, engagement_require, object_get_for
 from tandem.engagements.models import Engagement
 from tandem.transcripts.models import TranscriptAnalysis
 
@@ -18,12 +17,10 @@ def analyses_for(*, user: User, engagement: Engagement) -> QuerySet[TranscriptAn
 
 def analysis_get_for(*, user: User, pk: UUID | str) -> TranscriptAnalysis:
     """Analyses follow the engagement's rules: coach and coachee, like session notes."""
-    record = (
-        TranscriptAnalysis.objects.filter(pk=pk, engagement__in=engagements_visible_to(user))
-        .select_related("engagement")
-        .first()
+    return object_get_for(
+        user=user,
+        queryset=TranscriptAnalysis.objects.select_related("engagement"),
+        pk=pk,
+        perm=Perm.VIEW_SESSION_CONTENT,
+        missing="No such analysis.",
     )
-    if record is None:
-        raise Http404("No such analysis.")
-    engagement_require(user, Perm.VIEW_SESSION_CONTENT, record.engagement)
-    return record
