@@ -5,7 +5,7 @@ PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/tandem
 DEV := DEBUG=1
 
-.PHONY: install pdf-deps run seed test test-postgres check lint format typecheck migrations-check browser-deps eval-analyser bench bench-dashboard bench-people
+.PHONY: install pdf-deps run seed test test-postgres check lint format typecheck migrations-check browser-deps eval-analyser bench bench-dashboard bench-people bench-audit
 
 $(VENV)/.installed: pyproject.toml constraints.txt
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -85,3 +85,8 @@ bench-dashboard: install
 ## bench-people: the people import (500 and 2,000 rows) and the programme's people page
 bench-people: install
 	$(DEV) $(PY) benchmarks/bench_people_import.py
+
+## bench-audit: the session page with and without its audit-of-reads row (SQLite, then PostgreSQL)
+bench-audit: install
+	$(DEV) $(PY) benchmarks/bench_audit.py
+	$(DEV) DATABASE_URL=$(BENCH_PG_URL) $(PY) benchmarks/bench_audit.py

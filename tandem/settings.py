@@ -83,6 +83,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "tandem.core.middleware.SignedOutMiddleware",
     "tandem.core.middleware.TimeZoneMiddleware",
+    "tandem.privacy.audit.audit_middleware",
 ]
 
 ROOT_URLCONF = "tandem.urls"

@@ -36,6 +36,8 @@ from tandem.engagements.selectors import (
     targets_for,
 )
 from tandem.feedback.selectors import cycle_running, cycles_for
+from tandem.privacy.audit import Kind as ReadKind
+from tandem.privacy.audit import record_read
 
 
 def _perms(request: AuthedRequest, engagement: object) -> dict[str, bool]:
@@ -99,11 +101,15 @@ def _numbered(sessions: Iterable[Any]) -> list[Any]:
 @login_required
 def engagement_detail(request: AuthedRequest, pk: str) -> HttpResponse:
     engagement = engagement_get_for(user=request.user, pk=pk)
-    return render(
-        request,
-        "engagements/engagement_detail.html",
-        _detail_context(request.user, engagement),
-    )
+    context = _detail_context(request.user, engagement)
+    for summary in context["sponsor_summaries"]:
+        record_read(
+            reader=request.user,
+            kind=ReadKind.SPONSOR_SUMMARY,
+            engagement=engagement,
+            object_id=summary.pk,
+        )
+    return render(request, "engagements/engagement_detail.html", context)
 
 
 def _detail_context(viewer: User, engagement: Engagement) -> dict[str, Any]:

@@ -28,6 +28,8 @@ from tandem.feedback.selectors import (
     invitation_get_for,
     nominations,
 )
+from tandem.privacy.audit import Kind as ReadKind
+from tandem.privacy.audit import record_read
 
 
 @login_required
@@ -181,6 +183,9 @@ def cycle_report(request: AuthedRequest, pk: str) -> HttpResponse:
     report = _report_or_none(request, cycle)
     if report is None:
         return redirect("cycle_detail", pk=cycle.pk)
+    record_read(
+        reader=request.user, kind=ReadKind.REPORT, engagement=cycle.engagement, object_id=cycle.pk
+    )
     return render(
         request,
         "feedback/report.html",
@@ -195,6 +200,12 @@ def cycle_report_pdf(request: AuthedRequest, pk: str) -> HttpResponse:
     report = _report_or_none(request, cycle)
     if report is None:
         return redirect("cycle_detail", pk=cycle.pk)
+    record_read(
+        reader=request.user,
+        kind=ReadKind.REPORT_PDF,
+        engagement=cycle.engagement,
+        object_id=cycle.pk,
+    )
     try:
         pdf = render_report_pdf(cycle, report_context(report))
     except PdfUnavailable as exc:

@@ -99,3 +99,78 @@ class ContentPurge(models.Model):
 
     def __str__(self) -> str:
         return f"Content deleted {self.purged_at:%d %b %Y}"
+
+
+class AppendOnlyError(Exception):
+    """Audit records are written once and never changed or removed by the app."""
+
+
+class ReadRecordQuerySet(models.QuerySet["ReadRecord"]):
+    def update(self, **kwargs: object) -> int:
+        raise AppendOnlyError("The audit of reads is append-only: records cannot change.")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError("The audit of reads is append-only: records cannot be deleted.")
+
+
+class ReadRecord(models.Model):
+    """Someone read confidential content, or downloaded an export: who, what, when, from
+    where. Append-only: no update or delete path here, and on PostgreSQL a trigger refuses
+    both (migration 0005). References carry no database constraint, so nothing deleted
+    elsewhere cascades into the audit."""
+
+    class Kind(models.TextChoices):
+        SESSION_NOTES = "session_notes", "Session notes"
+        PRIVATE_NOTE = "private_note", "Private note"
+        REFLECTION = "reflection", "Reflection"
+        REPORT = "report", "360 report"
+        REPORT_PDF = "report_pdf", "360 report (PDF)"
+        REVIEW = "review", "Review"
+        SPONSOR_SUMMARY = "sponsor_summary", "Sponsor summary"
+        PROFILE = "profile", "Big-Five profile"
+        TRANSCRIPT = "transcript", "Transcript analysis"
+        EXPORT = "export", "Data export"
+
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    reader = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        related_name="+",
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        related_name="+",
+    )
+    engagement = models.ForeignKey(
+        "engagements.Engagement",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        related_name="+",
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    object_id = models.CharField(max_length=64, blank=True)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+
+    objects = ReadRecordQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["owner", "-at"], name="read_owner_at")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} read"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if not self._state.adding:
+            raise AppendOnlyError("The audit of reads is append-only: records cannot change.")
+        kwargs["force_insert"] = True
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError("The audit of reads is append-only: records cannot be deleted.")

@@ -16,9 +16,12 @@ from tandem.accounts.selectors import membership_get, organisation_get_for_admin
 from tandem.core.forms import run_service
 from tandem.core.http import AuthedRequest
 from tandem.privacy import erasure, export, retention
+from tandem.privacy.audit import Kind as ReadKind
+from tandem.privacy.audit import record_read
 from tandem.privacy.forms import EraseForm, RetentionForm
-from tandem.privacy.models import ContentPurge, DataExport, RetentionPolicy
+from tandem.privacy.models import ContentPurge, DataExport, ReadRecord, RetentionPolicy
 from tandem.privacy.records import RECORDS
+from tandem.privacy.selectors import read_counts
 
 
 def _erase_page(
@@ -103,6 +106,7 @@ def data_export_download(request: AuthedRequest, pk: str) -> HttpResponse:
     if data is None:
         messages.error(request, "That link has expired: ask for a fresh copy.")
         return redirect("data_export")
+    record_read(reader=request.user, kind=ReadKind.EXPORT, owner=request.user, object_id=item.pk)
     response = HttpResponse(data, content_type="application/zip")
     day = timezone.localdate(item.ready_at or item.created_at).isoformat()
     response["Content-Disposition"] = f'attachment; filename="tandem-my-data-{day}.zip"'
@@ -142,7 +146,13 @@ def organisation_privacy(request: AuthedRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "privacy/organisation.html",
-        {"organisation": organisation, "form": form, "policy": policy, "purges": purges},
+        {
+            "organisation": organisation,
+            "form": form,
+            "policy": policy,
+            "purges": purges,
+            "read_counts": read_counts(organisation),
+        },
         status=422 if form.errors else 200,
     )
 
@@ -157,3 +167,14 @@ def privacy_records(request: AuthedRequest, slug: str) -> HttpResponse:
         "privacy/records.html",
         {"organisation": organisation, "records": RECORDS, "policy": policy},
     )
+
+
+@login_required
+def my_reads(request: AuthedRequest) -> HttpResponse:
+    """Who has read my records: every read of what is mine by someone else, newest first."""
+    reads = (
+        ReadRecord.objects.filter(owner=request.user)
+        .exclude(reader=request.user)
+        .select_related("reader", "engagement")[:200]
+    )
+    return render(request, "privacy/my_reads.html", {"reads": reads})

@@ -193,6 +193,7 @@ EXPECTED: dict[str, tuple[str, str | None, dict[str, object]]] = {
     "privacy_records": ("GET", "organisation", allow("programme_admin")),
     # A person's own copy of their data; someone else's export does not exist for them.
     "data_export": ("GET", None, SIGNED_IN),
+    "my_reads": ("GET", None, SIGNED_IN),  # who has read my records: one's own only
     "data_export_download": (
         "GET",
         "export",
