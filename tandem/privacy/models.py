@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 
 from tandem.accounts.models import Organisation
 from tandem.core.models import BaseModel
@@ -131,7 +132,7 @@ class ReadRecord(models.Model):
         TRANSCRIPT = "transcript", "Transcript analysis"
         EXPORT = "export", "Data export"
 
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    at = models.DateTimeField(default=timezone.now, db_index=True)
     reader = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.DO_NOTHING,
