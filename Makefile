@@ -5,7 +5,7 @@ PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/tandem
 DEV := DEBUG=1
 
-.PHONY: install pdf-deps run seed test test-postgres check lint format typecheck migrations-check browser-deps eval-analyser bench bench-dashboard bench-people bench-web bench-report
+.PHONY: install pdf-deps run seed test test-postgres check lint format typecheck migrations-check browser-deps eval-analyser bench bench-dashboard bench-people bench-web bench-report bench-audit
 
 # uv, when it is on the PATH, installs in seconds; pip is the fallback (same constraints).
 $(VENV)/.installed: pyproject.toml constraints.txt
@@ -103,3 +103,8 @@ bench-people: install
 BENCH_WEB_PG_URL ?= postgres://postgres@127.0.0.1:5432/tandem_bench_web
 bench-web: install pdf-deps
 	BENCH_WEB_PG_URL=$(BENCH_WEB_PG_URL) $(PY) benchmarks/bench_web.py
+
+## bench-audit: the session page with and without its audit-of-reads row (SQLite, then PostgreSQL)
+bench-audit: install
+	$(DEV) $(PY) benchmarks/bench_audit.py
+	$(DEV) DATABASE_URL=$(BENCH_PG_URL) $(PY) benchmarks/bench_audit.py

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "tandem.transcripts",
     "tandem.notifications",
     "tandem.programmes",
+    "tandem.privacy",
     "tandem.demo",
 ]
 
@@ -82,6 +83,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "tandem.core.middleware.SignedOutMiddleware",
     "tandem.core.middleware.TimeZoneMiddleware",
+    "tandem.privacy.audit.audit_middleware",
 ]
 
 ROOT_URLCONF = "tandem.urls"
@@ -211,6 +213,9 @@ ENCRYPTION_KEYS = os.environ.get("TANDEM_ENCRYPTION_KEYS", "")
 if TESTING and not ENCRYPTION_KEYS:
     ENCRYPTION_KEYS = "test:" + "dGFuZGVtLXRlc3Qta2V5LW5vdC1mb3ItcHJvZC11c2U="
 ENCRYPTION_KEY_FILE = DATA_DIR / "encryption.keys"
+# `manage.py backup` seals its files with this key (32 bytes, base64; `backup --generate-key`).
+# Keep it, and ENCRYPTION_KEYS, apart from the backups.
+BACKUP_KEY = os.environ.get("TANDEM_BACKUP_KEY", "")
 
 # Background work (invitation and reminder emails) goes through the django-tasks API. It runs
 # at once in development and tests; production sets TASKS_BACKEND=django_tasks_db.DatabaseBackend

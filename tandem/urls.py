@@ -24,6 +24,7 @@ urlpatterns = [
     path("", include("tandem.transcripts.urls")),
     path("", include("tandem.notifications.urls")),
     path("", include("tandem.programmes.urls")),
+    path("", include("tandem.privacy.urls")),
     path("admin/", admin.site.urls),
 ]
 

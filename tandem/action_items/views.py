@@ -20,6 +20,8 @@ from tandem.core.forms import run_service
 from tandem.core.http import AuthedRequest
 from tandem.core.policy import Perm, engagement_can
 from tandem.engagements.selectors import engagement_get_for
+from tandem.privacy.audit import Kind as ReadKind
+from tandem.privacy.audit import record_read
 
 
 @login_required
@@ -134,12 +136,22 @@ def reflection_list(request: AuthedRequest, pk: str) -> HttpResponse:
                 else "Reflection saved. Only you can read it.",
             )
             return redirect("reflection_list", pk=engagement.pk)
+    reflections = reflections_for(user=request.user, engagement=engagement)
+    if request.method == "GET":
+        for reflection in reflections:
+            record_read(
+                reader=request.user,
+                kind=ReadKind.REFLECTION,
+                engagement=engagement,
+                owner=reflection.author_id,
+                object_id=reflection.pk,
+            )
     return render(
         request,
         "action_items/reflection_list.html",
         {
             "engagement": engagement,
-            "reflections": reflections_for(user=request.user, engagement=engagement),
+            "reflections": reflections,
             "form": form,
         },
         status=422 if form is not None and form.errors else 200,
@@ -149,6 +161,14 @@ def reflection_list(request: AuthedRequest, pk: str) -> HttpResponse:
 @login_required
 def reflection_edit(request: AuthedRequest, pk: str) -> HttpResponse:
     reflection = reflection_get_for(user=request.user, pk=pk)
+    if request.method == "GET":
+        record_read(
+            reader=request.user,
+            kind=ReadKind.REFLECTION,
+            engagement=reflection.engagement,
+            owner=reflection.author_id,
+            object_id=reflection.pk,
+        )
     if reflection.author_id != request.user.pk:
         return render(
             request,

@@ -25,11 +25,19 @@ from tandem.coaching_sessions.session_page import card_response, session_page
 from tandem.core.forms import run_service, run_service_or_flash, service_ok
 from tandem.core.http import AuthedRequest
 from tandem.core.policy import Perm, engagement_can
+from tandem.privacy.audit import Kind as ReadKind
+from tandem.privacy.audit import record_read
 
 
 @login_required
 def session_detail(request: AuthedRequest, pk: str) -> HttpResponse:
     session = session_get_for(user=request.user, pk=pk)
+    record_read(
+        reader=request.user,
+        kind=ReadKind.SESSION_NOTES,
+        engagement=session.engagement,
+        object_id=session.pk,
+    )
     return session_page(request, session)
 
 
@@ -167,6 +175,14 @@ def private_note(request: AuthedRequest, pk: str) -> HttpResponse:
         user=request.user, pk=pk, perm=Perm.WRITE_PRIVATE_NOTES, reading=request.method == "GET"
     )
     note = private_note_for(user=request.user, session=session)
+    if note is not None and request.method == "GET":
+        record_read(
+            reader=request.user,
+            kind=ReadKind.PRIVATE_NOTE,
+            engagement=session.engagement,
+            owner=note.author_id,
+            object_id=note.pk,
+        )
     initial = {"body": note.body if note else "", "version": note.version if note else None}
     form = PrivateNoteForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():

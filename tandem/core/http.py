@@ -6,6 +6,10 @@ from typing import TYPE_CHECKING, Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template import RequestContext
+from django.template.loader import get_template
+from django.template.loader_tags import BlockNode
+from django.utils.safestring import SafeString
 from django_htmx.middleware import HtmxDetails
 
 if TYPE_CHECKING:  # core imports no domain app at run time
@@ -26,3 +30,16 @@ def render_page_or_partial(
 ) -> HttpResponse:
     template = partial if request.htmx else page
     return render(request, template, context, status=status)
+
+
+def render_block(
+    request: HttpRequest, template_name: str, block: str, context: dict[str, Any]
+) -> SafeString:
+    """One ``{% block %}`` of a page template, rendered with ``context`` (which wins over the
+    context processors, so ``user`` can be someone else's view of the same page)."""
+    template = get_template(template_name).template  # type: ignore[attr-defined]
+    node = next(n for n in template.nodelist.get_nodes_by_type(BlockNode) if n.name == block)
+    request_context = RequestContext(request)
+    with request_context.bind_template(template):
+        request_context.update(context)
+        return SafeString(node.render(request_context))

@@ -57,6 +57,7 @@ class Perm(StrEnum):
     READ_SPONSOR_SUMMARY = "read_sponsor_summary"  # the sponsor: approved summaries only
     VIEW_PROFILE = "view_profile"  # the Big-Five result: coachee and coach only
     TAKE_PROFILE = "take_profile"
+    PREVIEW_AS_SPONSOR = "preview_as_sponsor"  # "what my sponsor sees"
 
 
 C, E, S, A = Role.COACH, Role.COACHEE, Role.SPONSOR, Role.PROGRAMME_ADMIN
@@ -85,6 +86,7 @@ GRANTS: dict[Perm, frozenset[Role]] = {
     Perm.READ_SPONSOR_SUMMARY: frozenset({C, E, S}),
     Perm.VIEW_PROFILE: frozenset({C, E}),
     Perm.TAKE_PROFILE: frozenset({E}),
+    Perm.PREVIEW_AS_SPONSOR: frozenset({C, E}),
 }
 
 # What a refusal says: "Your role here does not let you <this>." Shown on the 403 page.
@@ -114,6 +116,7 @@ REFUSALS: dict[Perm, str] = {
     Perm.READ_SPONSOR_SUMMARY: "read summaries for the sponsor",
     Perm.VIEW_PROFILE: "see the personality profile: it is the coachee's and the coach's only",
     Perm.TAKE_PROFILE: "take the personality profile (the coachee does)",
+    Perm.PREVIEW_AS_SPONSOR: "preview the sponsor's page (the coachee and the coach do)",
 }
 
 # Where the role has the right but the contract's state does not allow it now.
@@ -129,6 +132,7 @@ NOT_NOW: dict[Perm, str] = {
 }
 
 COACHING_ONLY = {
+    Perm.PREVIEW_AS_SPONSOR,
     Perm.VIEW_PROFILE,
     Perm.TAKE_PROFILE,
     Perm.RATE_REVIEW,

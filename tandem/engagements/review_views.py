@@ -17,6 +17,8 @@ from tandem.engagements.models import Review
 from tandem.engagements.selectors import engagement_get_for
 from tandem.feedback.models import FeedbackCycle
 from tandem.feedback.snapshot import Change
+from tandem.privacy.audit import Kind as ReadKind
+from tandem.privacy.audit import record_read
 
 
 def _levels_from(post: dict[str, str], target_ids: list[UUID]) -> dict[UUID, int]:
@@ -48,6 +50,10 @@ def review_detail(request: AuthedRequest, pk: str, kind: str) -> HttpResponse:
     engagement = engagement_get_for(
         user=request.user, pk=pk, perm=Perm.RATE_REVIEW, reading=request.method == "GET"
     )
+    if request.method == "GET":
+        record_read(
+            reader=request.user, kind=ReadKind.REVIEW, engagement=engagement, object_id=kind
+        )
     targets = list(engagement.targets.all())
     errors: list[str] = []
     if request.method == "POST":

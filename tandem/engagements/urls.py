@@ -6,6 +6,11 @@ urlpatterns = [
     path("engagements/new/", views.engagement_new, name="engagement_new"),
     path("engagements/<uuid:pk>/", views.engagement_detail, name="engagement_detail"),
     path("engagements/<uuid:pk>/edit/", views.engagement_edit, name="engagement_edit"),
+    path(
+        "engagements/<uuid:pk>/as-sponsor/",
+        views.engagement_as_sponsor,
+        name="engagement_as_sponsor",
+    ),
     path("engagements/<uuid:pk>/status/", views.engagement_status, name="engagement_status"),
     path("engagements/<uuid:pk>/coach/", people_views.replace_coach, name="replace_coach"),
     path("engagements/<uuid:pk>/sponsor/", people_views.sponsor_change, name="sponsor_change"),

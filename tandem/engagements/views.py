@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from tandem.accounts.models import User
 from tandem.coaching_sessions.selectors import current_session, engagement_progress, sessions_for
 from tandem.core.forms import run_service, run_service_or_flash
-from tandem.core.http import AuthedRequest
+from tandem.core.http import AuthedRequest, render_block
 from tandem.core.policy import Perm, admin_organisation_ids, engagement_can
 from tandem.core.svg import line_chart
 from tandem.engagements import services
@@ -36,6 +36,8 @@ from tandem.engagements.selectors import (
     targets_for,
 )
 from tandem.feedback.selectors import cycle_running, cycles_for
+from tandem.privacy.audit import Kind as ReadKind
+from tandem.privacy.audit import record_read
 
 
 def _perms(request: AuthedRequest, engagement: object) -> dict[str, bool]:
@@ -99,9 +101,23 @@ def _numbered(sessions: Iterable[Any]) -> list[Any]:
 @login_required
 def engagement_detail(request: AuthedRequest, pk: str) -> HttpResponse:
     engagement = engagement_get_for(user=request.user, pk=pk)
-    perms = _perms(request, engagement)
-    progress = engagement_progress(user=request.user, engagement=engagement)
-    targets = targets_for(user=request.user, engagement=engagement) if perms["view_targets"] else []
+    context = _detail_context(request.user, engagement)
+    for summary in context["sponsor_summaries"]:
+        record_read(
+            reader=request.user,
+            kind=ReadKind.SPONSOR_SUMMARY,
+            engagement=engagement,
+            object_id=summary.pk,
+        )
+    return render(request, "engagements/engagement_detail.html", context)
+
+
+def _detail_context(viewer: User, engagement: Engagement) -> dict[str, Any]:
+    """The engagement page as ``viewer`` may see it: every read goes through the policy
+    with ``viewer``, so the same code renders "what my sponsor sees" for the sponsor."""
+    perms = {p.value: engagement_can(viewer, p, engagement) for p in Perm}
+    progress = engagement_progress(user=viewer, engagement=engagement)
+    targets = targets_for(user=viewer, engagement=engagement) if perms["view_targets"] else []
     current = current_session(engagement) if perms["view_session_content"] else None
     chart = line_chart(
         progress.commitment_by_session,
@@ -110,37 +126,55 @@ def engagement_detail(request: AuthedRequest, pk: str) -> HttpResponse:
         threshold=8,
         label="Commitment by session",
     )
-    return render(
+    return {
+        "engagement": engagement,
+        "perms": perms,
+        "progress": progress,
+        "chart": chart,
+        "targets": targets,
+        "sessions": _numbered(sessions_for(user=viewer, engagement=engagement)),
+        "current": current,
+        "current_due": current is not None and current.scheduled_at <= timezone.now(),
+        "next_statuses": services.engagement_next_statuses(engagement)
+        if perms["manage_engagement"]
+        else [],
+        "status_labels": dict(engagement.Status.choices),
+        "sponsor_summaries": sponsor_summaries_for(user=viewer, engagement=engagement)
+        if perms["read_sponsor_summary"]
+        else [],
+        "cycles": cycles_for(user=viewer, engagement=engagement)
+        if perms["view_360_progress"]
+        else [],
+        **_people_context(viewer, engagement),
+    }
+
+
+@login_required
+def engagement_as_sponsor(request: AuthedRequest, pk: str) -> HttpResponse:
+    """ "What my sponsor sees": the coachee and the coach open the engagement page exactly as
+    the sponsor's renders — the same view code and template, run with the sponsor as the
+    viewer — shown inert inside their own page, so consent to share is informed."""
+    engagement = engagement_get_for(user=request.user, pk=pk, perm=Perm.PREVIEW_AS_SPONSOR)
+    sponsor = engagement.sponsor
+    if sponsor is None:
+        raise Http404("This engagement has no sponsor.")
+    sponsor_page = render_block(
         request,
         "engagements/engagement_detail.html",
-        {
-            "engagement": engagement,
-            "perms": perms,
-            "progress": progress,
-            "chart": chart,
-            "targets": targets,
-            "sessions": _numbered(sessions_for(user=request.user, engagement=engagement)),
-            "current": current,
-            "current_due": current is not None and current.scheduled_at <= timezone.now(),
-            "next_statuses": services.engagement_next_statuses(engagement)
-            if perms["manage_engagement"]
-            else [],
-            "status_labels": dict(engagement.Status.choices),
-            "sponsor_summaries": sponsor_summaries_for(user=request.user, engagement=engagement)
-            if perms["read_sponsor_summary"]
-            else [],
-            "cycles": cycles_for(user=request.user, engagement=engagement)
-            if perms["view_360_progress"]
-            else [],
-            **_people_context(request, engagement),
-        },
+        "content",
+        {**_detail_context(sponsor, engagement), "user": sponsor},
+    )
+    return render(
+        request,
+        "engagements/as_sponsor.html",
+        {"engagement": engagement, "sponsor": sponsor, "sponsor_page": sponsor_page},
     )
 
 
-def _people_context(request: AuthedRequest, engagement: Engagement) -> dict[str, Any]:
+def _people_context(viewer: User, engagement: Engagement) -> dict[str, Any]:
     """Who is in it and how that changed: handovers, a sponsor change waiting."""
     return {
-        "is_org_admin": engagement.organisation_id in admin_organisation_ids(request.user),
+        "is_org_admin": engagement.organisation_id in admin_organisation_ids(viewer),
         "handovers": engagement.handovers.select_related("from_coach", "to_coach"),
         "sponsor_change": engagement.sponsor_changes.filter(state="proposed")
         .select_related("to_sponsor", "proposed_by")

@@ -36,6 +36,8 @@ from tandem.feedback.selectors import (
     nominations,
 )
 from tandem.feedback.snapshot import ReportSnapshot
+from tandem.privacy.audit import Kind as ReadKind
+from tandem.privacy.audit import record_read
 
 
 @login_required
@@ -234,6 +236,9 @@ def cycle_report(request: AuthedRequest, pk: str) -> HttpResponse:
         if report is None:
             return redirect("cycle_detail", pk=cycle.pk)
         context = report_context(report)
+    record_read(
+        reader=request.user, kind=ReadKind.REPORT, engagement=cycle.engagement, object_id=cycle.pk
+    )
     return render(
         request,
         "feedback/report.html",
@@ -248,6 +253,12 @@ def cycle_report_pdf(request: AuthedRequest, pk: str) -> HttpResponse:
     report = _report_or_none(request, cycle)
     if report is None:
         return redirect("cycle_detail", pk=cycle.pk)
+    record_read(
+        reader=request.user,
+        kind=ReadKind.REPORT_PDF,
+        engagement=cycle.engagement,
+        object_id=cycle.pk,
+    )
     try:
         if cycle.report is not None:
             pdf = _frozen_pdf(cycle, cycle.report)

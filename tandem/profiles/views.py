@@ -10,6 +10,8 @@ from tandem.core.http import AuthedRequest
 from tandem.core.policy import Perm, engagement_can
 from tandem.core.svg import bar_chart
 from tandem.engagements.selectors import engagement_get_for
+from tandem.privacy.audit import Kind as ReadKind
+from tandem.privacy.audit import record_read
 from tandem.profiles import ipip, services
 from tandem.profiles.selectors import in_own_norms, norms_as_of, profile_for, profile_rows
 
@@ -26,6 +28,10 @@ CHOICES = [
 def profile(request: AuthedRequest, pk: str) -> HttpResponse:
     engagement = engagement_get_for(user=request.user, pk=pk, perm=Perm.VIEW_PROFILE)
     existing = profile_for(user=request.user, engagement=engagement)
+    if existing is not None and request.method == "GET":
+        record_read(
+            reader=request.user, kind=ReadKind.PROFILE, engagement=engagement, object_id=existing.pk
+        )
     can_take = engagement_can(request.user, Perm.TAKE_PROFILE, engagement)
     errors: list[str] = []
     answers: dict[int, int] = {}

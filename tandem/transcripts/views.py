@@ -12,6 +12,8 @@ from tandem.core.forms import run_service
 from tandem.core.http import AuthedRequest
 from tandem.core.policy import Perm
 from tandem.engagements.selectors import engagement_get_for
+from tandem.privacy.audit import Kind as ReadKind
+from tandem.privacy.audit import record_read
 from tandem.transcripts import services
 from tandem.transcripts.charts import COLOURS, STAGES, timeline
 from tandem.transcripts.selectors import analyses_for, analysis_get_for
@@ -70,6 +72,13 @@ def analysis_list(request: AuthedRequest, pk: str) -> HttpResponse:
 @login_required
 def analysis_detail(request: AuthedRequest, pk: str) -> HttpResponse:
     record = analysis_get_for(user=request.user, pk=pk)
+    record_read(
+        reader=request.user,
+        kind=ReadKind.TRANSCRIPT,
+        engagement=record.engagement,
+        owner=record.uploaded_by_id,
+        object_id=record.pk,
+    )
     result = json.loads(record.result)
     metrics = result["metrics"]
     return render(

@@ -124,6 +124,8 @@ EXPECTED: dict[str, tuple[str, str | None, dict[str, object]]] = {
         allow("coach", "coachee", "sponsor", "programme_admin"),
     ),
     "engagement_edit": ("GET", "engagement", allow("coach", "programme_admin")),
+    # "What my sponsor sees": the coachee and the coach preview the sponsor's page.
+    "engagement_as_sponsor": ("GET", "engagement", allow(*CONTENT)),
     "engagement_status": ("POST", "engagement", allow("coach", "programme_admin")),
     "target_new": ("GET", "engagement", allow(*CONTENT)),
     "targets_submit": ("POST", "engagement", allow(*CONTENT)),
@@ -189,6 +191,21 @@ EXPECTED: dict[str, tuple[str, str | None, dict[str, object]]] = {
     "programme_dashboard_csv": ("GET", "programme", allow("programme_admin")),
     "programme_engagements": ("GET", "programme", allow("programme_admin")),
     "programme_engagements_csv": ("GET", "programme", allow("programme_admin")),
+    # Data rights. Erasing: the organisation's programme admins (a dry run first); a person
+    # themselves only as an independent coach's client — others are told whom to ask.
+    "member_erase": ("GET", "organisation", allow("programme_admin")),
+    "account_erase": ("GET", None, SIGNED_IN),
+    # The organisation's privacy settings and records of processing: its programme admins.
+    "organisation_privacy": ("GET", "organisation", allow("programme_admin")),
+    "privacy_records": ("GET", "organisation", allow("programme_admin")),
+    # A person's own copy of their data; someone else's export does not exist for them.
+    "data_export": ("GET", None, SIGNED_IN),
+    "my_reads": ("GET", None, SIGNED_IN),  # who has read my records: one's own only
+    "data_export_download": (
+        "GET",
+        "export",
+        allow("coachee", hidden=("coach", "sponsor", "programme_admin")),
+    ),
 }
 
 
@@ -235,11 +252,23 @@ def _proposal(world):
     return proposal
 
 
+def _export(world):
+    """The coachee's copy of their data, prepared."""
+    from tandem.privacy.export import export_prepare_now
+    from tandem.privacy.models import DataExport
+
+    export = DataExport.objects.create(person=world.engagement.coachee)
+    export_prepare_now(str(export.pk))
+    return export
+
+
 def _url(name: str, obj_key: str | None, world) -> str:
     pattern = named_routes()[name]
     converters = pattern.pattern.converters
     kwargs: dict[str, object] = {}
-    if "pk" in converters and "slug" not in converters:
+    if obj_key == "export":
+        kwargs["pk"] = _export(world).pk
+    elif "pk" in converters and "slug" not in converters:
         assert obj_key is not None
         kwargs["pk"] = {
             "engagement": world.engagement.pk,

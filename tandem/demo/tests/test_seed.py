@@ -78,6 +78,7 @@ def test_seed_demo_shows_everything_and_is_idempotent(db, django_capture_on_comm
     _a_whole_programme_runs()
     _alex_has_a_practice_with_one_private_client()
     _the_rhythm_and_people_matters_show()
+    _the_privacy_side_shows()
     # Every demo person can sign in and open their home page — but the one invited who has
     # not chosen a password yet, and the coach who left.
     client = Client()
@@ -87,6 +88,16 @@ def test_seed_demo_shows_everything_and_is_idempotent(db, django_capture_on_comm
         assert client.login(username=user.email, password="tandem-demo"), user.email
         assert client.get(reverse("home")).status_code == 200
     assert not client.login(username="paul@northwind.example", password="tandem-demo")
+
+
+def _the_privacy_side_shows() -> None:
+    """Priya sees Alex in "who has read my records"; Northwind keeps content 12 months."""
+    client = Client()
+    client.force_login(User.objects.get(email="priya@northwind.example"))
+    page = client.get(reverse("my_reads")).content.decode()
+    assert "Alex Morgan" in page and "Session notes" in page and "360 report" in page
+    org = Organisation.objects.get(slug="northwind")
+    assert org.retention_policy.months_after_close == 12
 
 
 def _the_rhythm_and_people_matters_show() -> None:

@@ -16,6 +16,7 @@ from django.urls import reverse
 from tandem.accounts.models import Organisation, User
 from tandem.action_items.models import ActionItem
 from tandem.demo import cohort, practice, rhythm
+from tandem.demo import privacy as demo_privacy
 from tandem.demo.story import ORG_SLUG, PASSWORD, PEOPLE, ROLE_OF, Northwind
 from tandem.engagements.models import Engagement
 from tandem.feedback.models import Invitation
@@ -45,6 +46,7 @@ class Command(BaseCommand):
                 cohort.build(org, programme, people)
                 practice.build(people)
                 rhythm.people_matters(org, people)
+                demo_privacy.build(org, people)
                 rhythm.feeds(cohort.demo_emails())
                 transaction.on_commit(rhythm.run_the_scheduler)
             self.stdout.write(self.style.SUCCESS("Demo data loaded."))
