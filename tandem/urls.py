@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from tandem.api import api
 from tandem.core import views as core_views
 from tandem.home import views as home_views
 
@@ -23,5 +24,6 @@ urlpatterns = [
     path("", include("tandem.transcripts.urls")),
     path("", include("tandem.notifications.urls")),
     path("", include("tandem.programmes.urls")),
+    path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]
