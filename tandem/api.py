@@ -19,6 +19,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
+from ninja.errors import ValidationError as SchemaError
 from ninja.security import APIKeyCookie, HttpBearer
 
 from tandem.accounts.tokens import token_authenticate
@@ -105,6 +106,18 @@ def _forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
 def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     stale = any(e.code == "stale" for e in getattr(exc, "error_list", ()))
     return _json(request, 409 if stale else 422, validation_body(exc))
+
+
+@api.exception_handler(SchemaError)
+def _malformed(request: HttpRequest, exc: SchemaError) -> HttpResponse:
+    """A body or parameter of the wrong shape: the same 422 body as a form's refusal."""
+    errors: dict[str, list[str]] = {}
+    for error in exc.errors:
+        loc = error.get("loc", ())
+        field = str(loc[-1]) if len(loc) > 1 else "__all__"  # "count", not body.body.count
+        errors.setdefault(field, []).append(str(error.get("msg", "Invalid.")))
+    detail = " ".join(f"{field}: {'; '.join(msgs)}" for field, msgs in errors.items())
+    return _json(request, 422, {"detail": detail, "errors": errors})
 
 
 @api.exception_handler(GrowClash)

@@ -202,3 +202,14 @@ def test_lists_page_and_filter_by_updated_since(engagement, coach, per_page):
     CoachingSession.objects.filter(pk=sessions[1].pk).update(updated_at=later)
     changed = client.get(url, {"updated_since": later.isoformat()}).json()["items"]
     assert [s["id"] for s in changed] == [str(sessions[1].pk)]
+
+
+def test_a_body_of_the_wrong_shape_is_422_in_the_same_form(engagement, coach):
+    response = _client(coach).post(
+        f"{API}/engagements/{engagement.pk}/sessions",
+        {"first_at": "next Monday", "count": "two"},
+        content_type="application/json",
+    )
+    assert response.status_code == 422
+    assert set(response.json()["errors"]) == {"first_at", "count"}
+    assert "count" in response.json()["detail"]
