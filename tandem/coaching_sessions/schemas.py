@@ -7,9 +7,11 @@ from typing import Any
 from uuid import UUID
 
 from ninja import Field, Schema
+from pydantic import field_validator
 
 from tandem.coaching_sessions.grow_merge import notes_digest
 from tandem.coaching_sessions.services import GrowClash
+from tandem.core.api import sane_datetime
 
 
 class SessionOut(Schema):
@@ -80,12 +82,16 @@ class PlanIn(Schema):
         False, description="Plan even where the coach has another session at that time."
     )
 
+    _first_at = field_validator("first_at")(sane_datetime)
+
 
 class RescheduleIn(Schema):
     scheduled_at: dt.datetime
     duration_minutes: int
     version: int | None = Field(None, description="The version you read: 409 if it changed.")
     allow_overlap: bool = False
+
+    _scheduled_at = field_validator("scheduled_at")(sane_datetime)
 
 
 class TopicIn(Schema):

@@ -31,11 +31,18 @@ class FieldErrorsOut(Schema):
 
 
 # Declared on every operation, so the schema says what a refusal looks like.
-ERRORS: dict[int, Any] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: FieldErrorsOut}
+# (400: a body that is not JSON at all.)
+ERRORS: dict[int, Any] = {
+    400: ErrorOut,
+    401: ErrorOut,
+    403: ErrorOut,
+    404: ErrorOut,
+    422: FieldErrorsOut,
+}
 
 
 class PageQuery(Schema):
-    page: int = Field(1, ge=1, description="1 for the first page.")
+    page: int = Field(1, ge=1, le=100_000, description="1 for the first page.")
     per_page: int = Field(50, ge=1, le=MAX_PER_PAGE)
     updated_since: dt.datetime | None = Field(
         None,
@@ -48,6 +55,13 @@ class Page(Schema, Generic[T]):
     page: int
     per_page: int
     has_next: bool
+
+
+def sane_datetime(value: dt.datetime) -> dt.datetime:
+    """A time a calendar can hold: year 0001 or 9999 would overflow once moved to a time zone."""
+    if not 1900 <= value.year <= 2999:
+        raise ValueError("Give a date between the years 1900 and 2999.")
+    return value
 
 
 def paginate(queryset: QuerySet[M], query: PageQuery) -> dict[str, Any]:

@@ -213,3 +213,21 @@ def test_a_body_of_the_wrong_shape_is_422_in_the_same_form(engagement, coach):
     assert response.status_code == 422
     assert set(response.json()["errors"]) == {"first_at", "count"}
     assert "count" in response.json()["detail"]
+
+
+def test_a_time_no_calendar_can_hold_and_a_page_past_the_end_are_refused_not_crashed(
+    engagement, coach
+):
+    from tandem.core.tests.world import plan_session
+
+    session = plan_session(engagement, hours_from_now=2)
+    client = _client(coach)
+    moved = client.post(
+        f"{API}/sessions/{session.pk}/reschedule",
+        {"scheduled_at": "0001-01-01T00:00:00Z", "duration_minutes": 60},
+        content_type="application/json",
+    )
+    assert moved.status_code == 422
+    assert "1900" in moved.json()["errors"]["scheduled_at"][0]
+    far = client.get(f"{API}/engagements/{engagement.pk}/actions", {"page": 2**62})
+    assert far.status_code == 422
