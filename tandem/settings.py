@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_tasks",
     "django_tasks_db",
+    "ninja",  # its templates and static files: the API docs are served from here, no CDN
     "tandem.core",
     "tandem.accounts",
     "tandem.engagements",

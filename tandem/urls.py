@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from tandem.api import api
 from tandem.core import views as core_views
 from tandem.home import views as home_views
 
@@ -25,6 +26,7 @@ urlpatterns = [
     path("", include("tandem.notifications.urls")),
     path("", include("tandem.programmes.urls")),
     path("", include("tandem.privacy.urls")),
+    path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]
 

@@ -105,3 +105,22 @@ class PersonForm(forms.Form):
 
     full_name = forms.CharField(label="Name", max_length=150)
     email = forms.EmailField(label="Email")
+
+
+class AccessTokenForm(forms.Form):
+    name = forms.CharField(
+        label="Name",
+        max_length=100,
+        help_text="What it is for, so you know it again (“HR sync”, say).",
+    )
+    scope = forms.ChoiceField(
+        label="It may",
+        choices=[("read", "Read only"), ("write", "Read and write")],
+        initial="read",
+    )
+    days = forms.TypedChoiceField(
+        label="Lives for",
+        coerce=int,
+        choices=[(7, "7 days"), (30, "30 days"), (90, "90 days"), (365, "a year")],
+        initial=30,
+    )

@@ -267,3 +267,37 @@ def _membership_changed(sender: type[Membership], instance: Membership, **kwargs
 
 post_save.connect(_membership_changed, sender=Membership, dispatch_uid="membership_saved")
 post_delete.connect(_membership_changed, sender=Membership, dispatch_uid="membership_deleted")
+
+
+class AccessToken(BaseModel):
+    """A personal access token for the API: it acts as its person, never more, and only
+    reads unless its scope is ``write``. Only a SHA-256 digest of the secret is stored (the
+    secret is long and random, so a slow hash adds nothing); the secret is shown once."""
+
+    class Scope(models.TextChoices):
+        READ = "read", "Read only"
+        WRITE = "write", "Read and write"
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="access_tokens")
+    name = models.CharField(max_length=100, help_text="What it is for, so you know it again.")
+    scope = models.CharField(max_length=5, choices=Scope.choices, default=Scope.READ)
+    digest = models.CharField(max_length=64, unique=True, editable=False)
+    # The first characters of the secret, shown in the list so a person can tell tokens apart.
+    prefix = models.CharField(max_length=12, editable=False)
+    expires_at = models.DateTimeField()
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_live(self) -> bool:
+        return self.revoked_at is None and self.expires_at > timezone.now()
+
+    @property
+    def can_write(self) -> bool:
+        return self.scope == self.Scope.WRITE

@@ -9,8 +9,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from tandem.accounts import services
+from tandem.accounts import services, tokens
 from tandem.accounts.forms import (
+    AccessTokenForm,
     AccountForm,
     AddPersonForm,
     CoachProfileForm,
@@ -225,6 +226,42 @@ def email_bounce_clear(request: AuthedRequest) -> HttpResponse:
     services.email_bounce_clear(actor=request.user)
     messages.success(request, "Thanks. Tandem will email you again.")
     return redirect("account_settings")
+
+
+@login_required
+def api_tokens(request: AuthedRequest) -> HttpResponse:
+    """The person's API tokens; a new one's secret is shown on this answer only, never again."""
+    form = AccessTokenForm(request.POST or None)
+    created = None
+    if request.method == "POST" and form.is_valid():
+        created = run_service(
+            form,
+            lambda: tokens.token_create(
+                actor=request.user,
+                name=form.cleaned_data["name"],
+                scope=form.cleaned_data["scope"],
+                days=form.cleaned_data["days"],
+            ),
+        )
+        if created is not None:
+            form = AccessTokenForm()
+    response = render(
+        request,
+        "accounts/api_tokens.html",
+        {"form": form, "created": created, "tokens": tokens.tokens_of(user=request.user)},
+        status=422 if form.errors else 200,
+    )
+    response["Cache-Control"] = "no-store"  # the secret must not stay in a cache
+    return response
+
+
+@login_required
+@require_POST
+def api_token_revoke(request: AuthedRequest, pk: str) -> HttpResponse:
+    token = tokens.token_get_for(user=request.user, pk=pk)
+    tokens.token_revoke(actor=request.user, token=token)
+    messages.success(request, f"“{token.name}” is revoked: scripts using it are refused now.")
+    return redirect("api_tokens")
 
 
 @login_required

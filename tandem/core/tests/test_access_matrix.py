@@ -56,6 +56,13 @@ EXPECTED: dict[str, tuple[str, str | None, dict[str, object]]] = {
     # A signed link from an email; a made-up one is refused for everyone alike.
     "unsubscribe": ("GET", None, {role: HIDDEN for role in ROLES}),
     "coach_profile": ("GET", None, SIGNED_IN),
+    # A person's own API tokens; another person's token does not exist for them.
+    "api_tokens": ("GET", None, SIGNED_IN),
+    "api_token_revoke": (
+        "POST",
+        "token",
+        {**{r: HIDDEN for r in ROLES}, "anonymous": LOGIN, "coach": OK},
+    ),
     # Open sign-up for independent coaches is off unless OPEN_SIGNUP (tests run without).
     "sign_up": ("GET", None, {role: HIDDEN for role in ROLES}),
     # Programmes: the list is anyone's own (empty if they run none); setting one up needs an
@@ -217,6 +224,8 @@ def named_routes() -> dict[str, URLPattern]:
             if isinstance(p, URLResolver):
                 if p.namespace == "admin" or p.app_name == "admin":
                     continue  # Django's admin, staff only, with its own permission system
+                if p.namespace == "api":
+                    continue  # every API operation has its own matrix: test_api_access_matrix
                 walk(p.url_patterns, p.namespace or namespace)
             elif p.name:
                 found[f"{namespace}:{p.name}" if namespace else p.name] = p
@@ -262,6 +271,13 @@ def _export(world):
     return export
 
 
+def _coach_token(world):
+    """The coach's API token: nobody else may even see that it exists."""
+    from tandem.accounts.tokens import token_create
+
+    return token_create(actor=world.engagement.coach, name="sync", scope="read", days=7).token
+
+
 def _url(name: str, obj_key: str | None, world) -> str:
     pattern = named_routes()[name]
     converters = pattern.pattern.converters
@@ -284,6 +300,7 @@ def _url(name: str, obj_key: str | None, world) -> str:
             "analysis": world.analysis.pk,
             "programme": world.engagement.programme_id,
             "proposal": _proposal(world).pk,
+            "token": _coach_token(world).pk,
         }[obj_key]
     if "slug" in converters:
         kwargs["slug"] = world.engagement.organisation.slug
