@@ -248,6 +248,9 @@ ACCOUNT_RATE_LIMITS = {
     "confirm_email": "1/3m/key",
     "signup": "20/m/ip",
 }
+# Behind N reverse proxies the client's IP is read from X-Forwarded-For (else every client
+# looks like the proxy and shares one limit).
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 # Several gunicorn workers must count together: the database is the shared store
 # (`manage.py createcachetable` runs from a migration). Tests keep a per-process cache.
 CACHES = {

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
@@ -291,6 +292,9 @@ def sign_up(request: HttpRequest) -> HttpResponse:
             done = user
             if user is not None:
                 login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+                # A new address counts once its owner follows the emailed link (allauth):
+                # until then the next sign-in asks for it again.
+                EmailAddress.objects.add_email(request, user, user.email, confirm=True, signup=True)
         if done is not None:
             programme = (
                 request.user.memberships.filter(  # type: ignore[union-attr]

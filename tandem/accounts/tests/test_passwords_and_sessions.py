@@ -99,3 +99,31 @@ def test_changing_the_password_signs_out_every_other_session(coach):
     gone = elsewhere.get(reverse("home"))
     assert gone.status_code == 302
     assert gone["Location"].startswith(reverse("account_login"))
+
+
+@pytest.mark.django_db
+def test_a_new_address_counts_only_once_its_owner_follows_the_emailed_link(settings):
+    settings.OPEN_SIGNUP = True
+    details = {
+        "full_name": "Ines Independent",
+        "email": "ines@coaching.example",
+        "password1": "a-long-unusual-passphrase",
+        "password2": "a-long-unusual-passphrase",
+        "practice_name": "Ines Coaching",
+    }
+    Client().post(reverse("sign_up"), details)
+    (email,) = [m for m in mail.outbox if m.to == ["ines@coaching.example"]]
+    link = re.search(r"http://testserver(/accounts/confirm-email/\S+)", email.body).group(1)
+    # Signing in again before following it: asked to verify, not let in.
+    client = Client()
+    client.post(
+        reverse("account_login"),
+        {"login": "ines@coaching.example", "password": "a-long-unusual-passphrase"},
+    )
+    assert "_auth_user_id" not in client.session
+    Client().post(link)
+    client.post(
+        reverse("account_login"),
+        {"login": "ines@coaching.example", "password": "a-long-unusual-passphrase"},
+    )
+    assert "_auth_user_id" in client.session
