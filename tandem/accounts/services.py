@@ -253,6 +253,12 @@ def person_update(
     user.full_clean(exclude=["password"], validate_unique=False)
     user.save(update_fields=fields)
     if changed_email:
+        from allauth.account.models import EmailAddress
+
+        # The old address no longer signs in; the new one counts once its owner follows a
+        # link sent to it (the set-password link, or allauth's at the next sign-in).
+        EmailAddress.objects.filter(user=user).delete()
+        EmailAddress.objects.create(user=user, email=email, verified=False, primary=True)
         account_emails_send(
             users=[user],
             organisation=organisation,
@@ -390,7 +396,8 @@ def email_verified(*, user: User) -> None:
     lets them sign in with it."""
     from allauth.account.models import EmailAddress
 
-    EmailAddress.objects.filter(user=user).exclude(email__iexact=user.email).update(primary=False)
+    # One address per person: an older one no longer signs in.
+    EmailAddress.objects.filter(user=user).exclude(email__iexact=user.email).delete()
     address, _ = EmailAddress.objects.get_or_create(
         user=user, email=user.email, defaults={"verified": True, "primary": True}
     )

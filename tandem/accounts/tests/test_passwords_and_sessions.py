@@ -127,3 +127,33 @@ def test_a_new_address_counts_only_once_its_owner_follows_the_emailed_link(setti
         {"login": "ines@coaching.example", "password": "a-long-unusual-passphrase"},
     )
     assert "_auth_user_id" in client.session
+
+
+@pytest.mark.django_db
+def test_an_address_an_admin_corrected_signs_in_only_once_verified(
+    programme_admin, organisation, coach
+):
+    from allauth.account.models import EmailAddress
+
+    from tandem.accounts import services
+    from tandem.accounts.models import Membership
+
+    coach.email_bounced_at = timezone.now()
+    coach.save()
+    old = coach.email
+    services.person_update(
+        actor=programme_admin,
+        membership=Membership.objects.get(user=coach, organisation=organisation),
+        full_name=coach.full_name,
+        email="casey.new@example.org",
+        base_url="http://testserver/",
+    )
+    with_old = Client()
+    with_old.post(reverse("account_login"), {"login": old, "password": PASSWORD})
+    assert "_auth_user_id" not in with_old.session
+    with_new = Client()
+    with_new.post(
+        reverse("account_login"), {"login": "casey.new@example.org", "password": PASSWORD}
+    )
+    assert "_auth_user_id" not in with_new.session  # a link goes to the new address first
+    assert not EmailAddress.objects.get(user=coach).verified
