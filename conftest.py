@@ -37,6 +37,10 @@ class UserFactory(factory.django.DjangoModelFactory):
     def _save(obj, create, extracted, **kwargs):
         if create:
             obj.save()
+            # Like every account that signs in today: its address is verified (allauth).
+            from allauth.account.models import EmailAddress
+
+            EmailAddress.objects.create(user=obj, email=obj.email, verified=True, primary=True)
 
 
 class OrganisationFactory(factory.django.DjangoModelFactory):
@@ -55,6 +59,14 @@ def member(user: User, org: Organisation, role: str = Membership.Role.MEMBER) ->
 def programme_of(org: Organisation) -> Programme:
     """The organisation's test programme: every coaching engagement belongs to one."""
     return Programme.objects.get_or_create(organisation=org, name="Leaders 2026")[0]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    """Sign-in and reset limits are counted in the cache: each test starts from none."""
+    from django.core.cache import cache
+
+    cache.clear()
 
 
 @pytest.fixture

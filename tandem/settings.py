@@ -139,7 +139,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 
 # The cache: Redis when REDIS_URL is set (shared by every worker: use it with more than one),
-# else each process's own memory. Frozen things (released 360 reports) and what every request
+# else the database (see the Accounts block below: rate limits must be shared). Frozen things (released 360 reports) and what every request
 # reads (a person's memberships) are kept here and dropped when they change.
 if os.environ.get("REDIS_URL"):
     CACHES = {
@@ -172,15 +172,6 @@ BENCH_VIEWS = env_bool("TANDEM_BENCH_VIEWS", False)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
-LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "home"
-LOGOUT_REDIRECT_URL = "login"
-
-AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-]
 
 if TESTING:  # hashing a password costs ~0.3 s by design; the suite creates hundreds
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -253,6 +244,112 @@ CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+
+# --- Accounts: sign-in, MFA, SSO, throttling, passwords, sessions (django-allauth) ----------
+# One block, so the accounts work and other settings edits merge apart. See docs/accounts.md.
+
+
+def _rate(name: str, default: str) -> str:
+    return os.environ.get(name, "").strip() or default
+
+
+INSTALLED_APPS += [
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
+]
+MIDDLEWARE += [
+    "allauth.account.middleware.AccountMiddleware",
+    # After sign-in: someone whose organisation requires MFA (or staff in Django admin)
+    # without an authenticator is sent to set one up first.
+    "tandem.accounts.middleware.MfaRequiredMiddleware",
+    "tandem.accounts.middleware.IdleSessionMiddleware",
+]
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",  # Django admin's own checks, client.login
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "account_login"
+ACCOUNT_ADAPTER = "tandem.accounts.auth_adapter.AccountAdapter"
+SOCIALACCOUNT_ADAPTER = "tandem.accounts.auth_adapter.SocialAccountAdapter"
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_UNIQUE_EMAIL = True
+# A new address (a changed one) counts only once its owner follows the emailed link.
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_CHANGE_EMAIL = True
+ACCOUNT_EMAIL_SUBJECT_PREFIX = f"{SITE_NAME}: "
+# The same answer whether or not an address has an account.
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_SESSION_REMEMBER = False  # idle expiry below applies to everyone
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False  # this session stays; every other one ends
+ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_URL.startswith("https") else "http"
+# Throttling (allauth's rate limits, kept in the cache below): wrong passwords per address
+# (key = the email typed) and per client IP; reset requests likewise.
+ACCOUNT_RATE_LIMITS = {
+    "login": _rate("RATE_LIMIT_LOGIN", "30/m/ip"),
+    "login_failed": _rate("RATE_LIMIT_LOGIN_FAILED", "10/m/ip,5/15m/key"),
+    "reset_password": _rate("RATE_LIMIT_RESET_PASSWORD", "10/m/ip,3/15m/key"),
+    "reset_password_from_key": "20/m/ip",
+    "change_password": "5/m/user",
+    "manage_email": "10/m/user",
+    "reauthenticate": "10/m/user",
+    "confirm_email": "1/3m/key",
+    "signup": "20/m/ip",
+}
+# Behind N reverse proxies the client's IP is read from X-Forwarded-For (else every client
+# looks like the proxy and shares one limit).
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+# Several gunicorn workers must count together, so the limits need a shared cache: Redis when
+# REDIS_URL is set (above), else the database (`manage.py createcachetable` runs from a
+# migration). Tests keep a per-process cache.
+if not os.environ.get("REDIS_URL"):
+    CACHES = {
+        "default": (
+            {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tandem"}
+            if TESTING
+            else {
+                "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+                "LOCATION": "tandem_cache",
+                "OPTIONS": {"MAX_ENTRIES": 20000},
+            }
+        )
+    }
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_PASSKEY_LOGIN_ENABLED = True
+MFA_TOTP_ISSUER = SITE_NAME
+# Passkeys need https, except on http://localhost during development.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
+SOCIALACCOUNT_ONLY = False
+SOCIALACCOUNT_LOGIN_ON_GET = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False  # who an SSO sign-in is decided by the adapter
+SOCIALACCOUNT_AUTO_SIGNUP = True
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_OPENID_CONNECT_URL_PREFIX = "sso"
+AUTH_PASSWORD_VALIDATORS = [
+    {
+        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+        "OPTIONS": {"user_attributes": ("email", "full_name")},
+    },
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+# Idle expiry: a session in use has its expiry moved on (IdleSessionMiddleware, at most once
+# a minute); after SESSION_IDLE_SECONDS without a request it ends. A password change ends
+# every other session (Django's session hash).
+SESSION_COOKIE_AGE = env_int("SESSION_IDLE_SECONDS", 2 * 60 * 60)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# --- end of accounts ---------------------------------------------------------------------
 
 LOGGING = {
     "version": 1,

@@ -1,21 +1,29 @@
+from allauth.account import views as allauth_views
+from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from tandem.api import api
 from tandem.core import views as core_views
 from tandem.home import views as home_views
 
+# Django admin signs in through allauth, so its MFA step applies (and MfaRequiredMiddleware
+# sends staff without MFA to set it up).
+admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
+
 urlpatterns = [
     path("", home_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
+    # Sign-in is allauth's (under accounts/); the old addresses keep working.
+    path("accounts/", include("allauth.urls")),
     path(
         "login/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        RedirectView.as_view(pattern_name="account_login", query_string=True),
         name="login",
     ),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("logout/", allauth_views.logout, name="logout"),
     path("", include("tandem.accounts.urls")),
     path("", include("tandem.engagements.urls")),
     path("", include("tandem.coaching_sessions.urls")),

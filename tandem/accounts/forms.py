@@ -124,3 +124,41 @@ class AccessTokenForm(forms.Form):
         choices=[(7, "7 days"), (30, "30 days"), (90, "90 days"), (365, "a year")],
         initial=30,
     )
+
+
+class OrganisationSecurityForm(forms.Form):
+    """An organisation's sign-in rules: MFA for everyone, and its own single sign-on."""
+
+    require_mfa = forms.BooleanField(
+        label="Require two-factor authentication for everyone in the organisation",
+        required=False,
+        help_text="Members without an authenticator app or passkey are sent to set one up "
+        "right after signing in.",
+    )
+    server_url = forms.URLField(
+        label="OpenID Connect provider (issuer) address",
+        required=False,
+        max_length=300,
+        assume_scheme="https",
+        help_text="E.g. https://login.microsoftonline.com/<tenant>/v2.0 or "
+        "https://accounts.google.com. Leave empty to turn single sign-on off.",
+    )
+    client_id = forms.CharField(label="Client ID", required=False, max_length=191)
+    secret = forms.CharField(
+        label="Client secret",
+        required=False,
+        max_length=191,
+        widget=forms.PasswordInput(render_value=False),
+        help_text="Stored, never shown again. Leave empty to keep the one saved.",
+    )
+    domains = forms.CharField(
+        label="Email domains that join through single sign-on",
+        required=False,
+        max_length=500,
+        help_text="Separated by commas, e.g. contoso.com. Someone new with an address at one "
+        "of them joins on first sign-in; nobody else joins by domain.",
+    )
+
+
+class SsoStartForm(forms.Form):
+    email = forms.EmailField(label="Your work email")

@@ -92,12 +92,40 @@ class Organisation(BaseModel):
     slug = models.SlugField(unique=True)
     # An independent coach's own practice: the coach is its admin and coaches its clients.
     is_practice = models.BooleanField(default=False)
+    # Sign-in rules the organisation's programme admins set (Organisation settings page).
+    require_mfa = models.BooleanField(
+        "Require two-factor authentication",
+        default=False,
+        help_text="Every member must set up an authenticator app or a passkey; whoever has "
+        "none is sent to set one up right after signing in.",
+    )
+    sso_app = models.OneToOneField(
+        "socialaccount.SocialApp",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="organisation",
+        help_text="The organisation's OpenID Connect provider (single sign-on).",
+    )
+    sso_domains = models.CharField(
+        "Email domains that join through single sign-on",
+        max_length=500,
+        blank=True,
+        help_text="Someone new whose provider vouches for an address at one of these domains "
+        "joins the organisation on first sign-in. Nobody else joins by domain.",
+    )
 
     class Meta:
         ordering = ["name"]
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def sso_domain_list(self) -> list[str]:
+        return [
+            d.strip().lower() for d in self.sso_domains.replace(";", ",").split(",") if d.strip()
+        ]
 
 
 class MembershipQuerySet(models.QuerySet["Membership"]):
@@ -301,3 +329,43 @@ class AccessToken(BaseModel):
     @property
     def can_write(self) -> bool:
         return self.scope == self.Scope.WRITE
+
+
+class OrganisationInvitation(BaseModel):
+    """An existing account asked to join another organisation: the person accepts or declines
+    in Tandem. Until they accept they are not a member, and the admin who asked is told
+    nothing more than for an address new to Tandem."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Waiting for an answer"
+        ACCEPTED = "accepted", "Accepted"
+        DECLINED = "declined", "Declined"
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="invitations"
+    )
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="invitations")
+    role = models.CharField(
+        max_length=20, choices=Membership.Role.choices, default=Membership.Role.MEMBER
+    )
+    # The name the admin typed: the list shows it, never the account's own name.
+    name_given = models.CharField(max_length=150, blank=True)
+    # Places in programmes to take on acceptance: [{"programme": id, "role": ..., ...}].
+    places = models.JSONField(default=list, blank=True)
+    invited_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    decided_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "user"],
+                condition=models.Q(state="pending"),
+                name="one_pending_invitation_per_org",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} invited to {self.organisation} ({self.get_state_display()})"

@@ -14,6 +14,7 @@ from tandem.accounts.models import (
     CoachProfile,
     Membership,
     Organisation,
+    OrganisationInvitation,
     Programme,
     ProgrammeMember,
     User,
@@ -39,46 +40,52 @@ def _new_person(*, email: str, full_name: str) -> User:
 
 def membership_join(
     *, actor: User, organisation: Organisation, email: str, full_name: str, role: str
-) -> tuple[Membership, bool]:
+) -> tuple[Membership | OrganisationInvitation, bool]:
     """Make ``email`` a member of the organisation, creating their account if they are new
-    to Tandem. Returns the membership and whether the account is new. Sends nothing: the
-    caller says why they were added (see ``accounts.emails``)."""
+    to Tandem. Someone with an account already (in another organisation) is asked instead:
+    an ``OrganisationInvitation`` they accept or decline. Returns the membership (or the
+    invitation) and whether the account is new. Sends no account email: the caller says
+    why they were added (see ``accounts.emails``).
+
+    The checks and the answer are the same whether or not the address has an account, so
+    an admin cannot learn who else uses Tandem."""
     _require_admin(actor, organisation)
     email = User.objects.normalize_email(email.strip()).lower()
     if role not in Membership.Role.values:
         raise ValidationError({"role": "Choose member or programme admin."})
     user = User.objects.filter(email=email).first()
-    created = user is None
+    existing = (
+        Membership.objects.filter(user=user, organisation=organisation).first()
+        if user is not None
+        else None
+    )
+    if existing is not None and not existing.is_active:
+        raise ValidationError(
+            {
+                "email": f"{user} was deactivated in {organisation}: reactivate them "
+                "instead (People page)."
+            }
+        )
+    if existing is not None:
+        raise ValidationError({"email": f"{user} is already a member of {organisation}."})
+    if not full_name.strip():
+        raise ValidationError({"full_name": "Give the person's name as colleagues know it."})
     if user is None:
         user = _new_person(email=email, full_name=full_name)
-    else:
-        existing = Membership.objects.filter(user=user, organisation=organisation).first()
-        if existing is not None and not existing.is_active:
-            raise ValidationError(
-                {
-                    "email": f"{user} was deactivated in {organisation}: reactivate them "
-                    "instead (People page)."
-                }
-            )
-        if existing is not None:
-            raise ValidationError({"email": f"{user} is already a member of {organisation}."})
-        if organisation.is_practice:
-            # Anyone may open a practice (with open sign-up): it must not pull in someone's
-            # existing account, nor show whose it is, without that person's agreement.
-            raise ValidationError(
-                {
-                    "email": "This address already has a Tandem account elsewhere, and a "
-                    "practice cannot add an existing account without its owner's agreement. "
-                    "Use another address of theirs."
-                }
-            )
-        if not user.is_active:  # deactivated everywhere else: active again, here
-            User.objects.filter(pk=user.pk).update(is_active=True)
-            user.is_active = True
-    membership = Membership(user=user, organisation=organisation, role=role)
-    membership.full_clean(validate_constraints=False)
-    membership.save()
-    return membership, created
+        membership = Membership(user=user, organisation=organisation, role=role)
+        membership.full_clean(validate_constraints=False)
+        membership.save()
+        return membership, True
+    # An account elsewhere: it joins only if its owner accepts.
+    from tandem.accounts.invitations import invitation_ask
+
+    if not user.is_active:  # switched off everywhere else: they may sign in to answer
+        User.objects.filter(pk=user.pk).update(is_active=True)
+        user.is_active = True
+    invitation = invitation_ask(
+        actor=actor, organisation=organisation, user=user, role=role, name_given=full_name
+    )
+    return invitation, False
 
 
 @transaction.atomic
@@ -90,16 +97,17 @@ def membership_add(
     full_name: str,
     role: str,
     base_url: str,
-) -> Membership:
+) -> Membership | OrganisationInvitation:
     """Add a person to the organisation; someone new gets an email to set a password, and
-    someone with an account already a notice that they were added."""
-    membership, _created = membership_join(
+    someone with an account already an invitation to accept (bell and email)."""
+    joined, _created = membership_join(
         actor=actor, organisation=organisation, email=email, full_name=full_name, role=role
     )
-    account_emails_send(
-        users=[membership.user], organisation=organisation, actor=actor, base_url=base_url
-    )
-    return membership
+    if isinstance(joined, Membership):
+        account_emails_send(
+            users=[joined.user], organisation=organisation, actor=actor, base_url=base_url
+        )
+    return joined
 
 
 def _active_admins(organisation: Organisation) -> QuerySet[Membership]:
@@ -245,6 +253,12 @@ def person_update(
     user.full_clean(exclude=["password"], validate_unique=False)
     user.save(update_fields=fields)
     if changed_email:
+        from allauth.account.models import EmailAddress
+
+        # The old address no longer signs in; the new one counts once its owner follows a
+        # link sent to it (the set-password link, or allauth's at the next sign-in).
+        EmailAddress.objects.filter(user=user).delete()
+        EmailAddress.objects.create(user=user, email=email, verified=False, primary=True)
         account_emails_send(
             users=[user],
             organisation=organisation,
@@ -375,3 +389,45 @@ def coach_sign_up(*, full_name: str, email: str, password: str, practice_name: s
     user.save()
     practice_create(owner=user, name=practice_name)
     return user
+
+
+def email_verified(*, user: User) -> None:
+    """``user``'s current address is theirs (they followed a link sent to it): allauth
+    lets them sign in with it."""
+    from allauth.account.models import EmailAddress
+
+    # One address per person: an older one no longer signs in.
+    EmailAddress.objects.filter(user=user).exclude(email__iexact=user.email).delete()
+    address, _ = EmailAddress.objects.get_or_create(
+        user=user, email=user.email, defaults={"verified": True, "primary": True}
+    )
+    if not (address.verified and address.primary):
+        address.verified = address.primary = True
+        address.save(update_fields=["verified", "primary"])
+
+
+@transaction.atomic
+def organisation_security_save(
+    *,
+    actor: User,
+    organisation: Organisation,
+    require_mfa: bool,
+    server_url: str,
+    client_id: str,
+    secret: str,
+    domains: str,
+) -> Organisation:
+    """An organisation's sign-in rules, set by its programme admins."""
+    from tandem.accounts.sso import sso_configure
+
+    _require_admin(actor, organisation)
+    organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    organisation.require_mfa = require_mfa
+    organisation.save(update_fields=["require_mfa", "updated_at"])
+    return sso_configure(
+        organisation=organisation,
+        server_url=server_url,
+        client_id=client_id,
+        secret=secret,
+        domains=domains,
+    )

@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+from typing import Any
+
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
@@ -49,14 +52,12 @@ def people(request: AuthedRequest, slug: str) -> HttpResponse:
             ),
         )
         if added is not None:
+            # The same words whether or not the address has an account elsewhere (then it
+            # is an invitation they accept or decline): nobody learns who uses Tandem.
             messages.success(
                 request,
-                f"{added.user} added. "
-                + (
-                    "They were emailed a link to choose a password."
-                    if not added.user.has_usable_password()
-                    else "They have an account already: they were told they were added."
-                ),
+                f"{form.cleaned_data['full_name']} is invited: an email went to "
+                f"{form.cleaned_data['email'].strip().lower()} with the way in.",
             )
             return redirect("people", slug=organisation.slug)
     return render(
@@ -75,6 +76,7 @@ def people(request: AuthedRequest, slug: str) -> HttpResponse:
             "needing_coach": engagements_needing_a_coach(organisation=organisation),
             "show_programme": True,
             "programmes": organisation.programmes.filter(archived_at__isnull=True),
+            "waiting": organisation.invitations.filter(state="pending").order_by("created_at"),
         },
         status=422 if form.errors else 200,
     )
@@ -327,6 +329,9 @@ def sign_up(request: HttpRequest) -> HttpResponse:
             done = user
             if user is not None:
                 login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+                # A new address counts once its owner follows the emailed link (allauth):
+                # until then the next sign-in asks for it again.
+                EmailAddress.objects.add_email(request, user, user.email, confirm=True, signup=True)
         if done is not None:
             programme = (
                 request.user.memberships.filter(  # type: ignore[union-attr,misc]
@@ -356,3 +361,9 @@ class SetPasswordView(auth_views.PasswordResetConfirmView):
     def get_user(self, uidb64: str) -> User | None:
         user = super().get_user(uidb64)
         return user if user is not None and user.is_active else None
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        # The link reached its owner at this address: it counts as verified for sign-in.
+        services.email_verified(user=form.user)
+        return response

@@ -8,8 +8,9 @@ from django.conf import settings
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from tandem.accounts.invitations import invitation_ask
 from tandem.accounts.models import Organisation, User
-from tandem.accounts.services import practice_create
+from tandem.accounts.services import email_verified, practice_create
 from tandem.action_items import services as actions
 from tandem.coaching_sessions import services as sessions
 from tandem.demo.story import _at, _password_hash, _weekday
@@ -45,7 +46,14 @@ def build(p: dict[str, User]) -> None:
         session_minutes=90,
     )
     kim = e.coachee
+    # Alex asks Marco (of Northwind) to co-coach in his practice: Marco has an account, so he
+    # is asked, not added — the invitation waits in his bell.
+    if "marco" in p:
+        invitation_ask(
+            actor=alex, organisation=programme.organisation, user=p["marco"], name_given="Marco"
+        )
     User.objects.filter(pk=kim.pk).update(password=_password_hash())
+    email_verified(user=kim)  # a demo login: signs straight in
     p["kim"] = kim
     engagements.target_create(
         actor=kim,

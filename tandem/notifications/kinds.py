@@ -35,6 +35,8 @@ class Kind(models.TextChoices):
     # to 360 raters (no account)
     RATER_INVITATION = "rater_invitation", "360 feedback invitation"
     RATER_REMINDER = "rater_reminder", "360 feedback reminder"
+    # to someone with an account asked to join another organisation
+    JOIN_INVITATION = "join_invitation", "An invitation to join an organisation"
     # a week of the above, for those who chose the digest
     DIGEST = "digest", "Weekly digest"
 
@@ -54,6 +56,7 @@ ESSENTIAL = frozenset(
         Kind.RATER_REMINDER,
         Kind.PEOPLE_CHANGED,
         Kind.CHOOSE_COACH,
+        Kind.JOIN_INVITATION,
         Kind.DIGEST,
     }
 )

@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from tandem.accounts.models import Organisation, Programme, User
+from tandem.accounts.models import Membership, Organisation, Programme, User
 from tandem.core.policy import admin_organisation_ids
 from tandem.core.services import locked
 
@@ -145,6 +145,16 @@ def engagement_start(
             role="member",
             base_url=base_url,
         )
+        if not isinstance(membership, Membership):
+            # An account elsewhere joins only once its owner accepts (see
+            # accounts.invitations); the engagement cannot wait for that here.
+            raise ValidationError(
+                {
+                    "new_coachee_email": "Starting an engagement cannot add an existing account "
+                    "to the organisation: add them on its People page (they are asked to "
+                    "accept), and start the engagement once they are a member."
+                }
+            )
         coachee = membership.user
     return engagement_create(
         actor=actor,

@@ -35,16 +35,75 @@ def allow(*roles: str, hidden: tuple[str, ...] = ()) -> dict[str, object]:
 EVERYONE: dict[str, object] = {role: OK for role in ROLES}
 SIGNED_IN: dict[str, object] = {**{role: OK for role in ROLES}, "anonymous": LOGIN}
 CONTENT = ("coach", "coachee")
+NO_MFA_YET: dict[str, object] = {**{role: HIDDEN for role in ROLES}, "anonymous": LOGIN}
 
 # route name: (method, object the pk refers to, expected outcome per role)
 EXPECTED: dict[str, tuple[str, str | None, dict[str, object]]] = {
     "home": ("GET", None, SIGNED_IN),
     "healthz": ("GET", None, EVERYONE),
-    "login": ("GET", None, EVERYONE),
+    # The old sign-in addresses lead to allauth's pages.
+    "login": ("GET", None, {role: LOGIN for role in ROLES}),
     "logout": ("POST", None, {role: LOGIN for role in ROLES}),  # then back to sign-in
     "engagement_new": ("GET", None, SIGNED_IN),
     "password_reset": ("GET", None, EVERYONE),
     "password_reset_done": ("GET", None, EVERYONE),
+    # --- allauth: sign-in, password, email, two-factor, single sign-on -------------------
+    "account_login": ("GET", None, EVERYONE),  # signed in: on to the home page
+    "account_logout": ("POST", None, {role: LOGIN for role in ROLES}),
+    "account_inactive": ("GET", None, EVERYONE),
+    # No sign-up through allauth (invitations, practices and SSO make accounts).
+    "account_signup": ("GET", None, EVERYONE),
+    "account_reset_password": ("GET", None, EVERYONE),
+    "account_reset_password_done": ("GET", None, EVERYONE),
+    "account_reset_password_from_key": ("GET", None, EVERYONE),  # a bad link says so
+    "account_reset_password_from_key_done": ("GET", None, EVERYONE),
+    "account_email_verification_sent": ("GET", None, EVERYONE),
+    "account_confirm_email": ("GET", None, EVERYONE),  # a bad link says so
+    "account_change_password": ("GET", None, SIGNED_IN),
+    "account_set_password": ("GET", None, SIGNED_IN),
+    "account_email": ("GET", None, SIGNED_IN),
+    "account_reauthenticate": ("GET", None, SIGNED_IN),
+    "account_request_reauthentication_code": ("GET", None, SIGNED_IN),
+    "account_confirm_reauthentication_code": ("GET", None, SIGNED_IN),
+    # Only half-way through a sign-in (a code, a second factor): else back to sign-in.
+    "account_confirm_login_code": ("GET", None, SIGNED_IN),  # signed in: home
+    "mfa_authenticate": ("GET", None, SIGNED_IN),
+    "mfa_login_webauthn": ("GET", None, SIGNED_IN),
+    "mfa_index": ("GET", None, SIGNED_IN),
+    "mfa_reauthenticate": ("GET", None, SIGNED_IN),
+    "mfa_activate_totp": ("GET", None, SIGNED_IN),
+    # Without an authenticator app there is nothing to turn off or read: not found.
+    "mfa_deactivate_totp": ("GET", None, NO_MFA_YET),
+    "mfa_view_recovery_codes": ("GET", None, NO_MFA_YET),
+    "mfa_generate_recovery_codes": ("GET", None, SIGNED_IN),
+    "mfa_download_recovery_codes": ("GET", None, NO_MFA_YET),
+    "mfa_list_webauthn": ("GET", None, SIGNED_IN),
+    "mfa_add_webauthn": ("GET", None, SIGNED_IN),
+    "mfa_reauthenticate_webauthn": ("GET", None, SIGNED_IN),
+    # Changing a passkey asks for the password again first (a made-up one: 404 after).
+    "mfa_edit_webauthn": ("GET", None, SIGNED_IN),
+    "mfa_remove_webauthn": ("GET", None, SIGNED_IN),
+    "socialaccount_connections": ("GET", None, SIGNED_IN),
+    "socialaccount_login_cancelled": ("GET", None, EVERYONE),
+    "socialaccount_login_error": ("GET", None, {role: 401 for role in ROLES}),
+    "socialaccount_signup": ("GET", None, {role: LOGIN for role in ROLES}),
+    # An organisation's single sign-on; a made-up one is not found.
+    "openid_connect_login": ("POST", None, {role: HIDDEN for role in ROLES}),
+    "openid_connect_callback": ("GET", None, {role: HIDDEN for role in ROLES}),
+    "sso_start": ("GET", None, EVERYONE),
+    # An organisation's sign-in rules: its programme admins only.
+    "organisation_settings": ("GET", "organisation", allow("programme_admin")),
+    # An invitation to join an organisation is the invitee's (here the outsider's) alone.
+    "invitation_detail": (
+        "GET",
+        "join_invitation",
+        {**{r: HIDDEN for r in ROLES}, "anonymous": LOGIN, "outsider": OK},
+    ),
+    "invitation_answer": (
+        "POST",
+        "join_invitation",
+        {**{r: HIDDEN for r in ROLES}, "anonymous": LOGIN, "outsider": OK},
+    ),
     "password_reset_confirm": ("GET", None, EVERYONE),  # a bad link says so, for anyone
     "password_reset_complete": ("GET", None, EVERYONE),
     # A person's own settings and notifications: nobody else's exist for them.
@@ -278,7 +337,36 @@ def _coach_token(world):
     return token_create(actor=world.engagement.coach, name="sync", scope="read", days=7).token
 
 
+def _join_invitation(world):
+    """The world's organisation asks the outsider (an account elsewhere) to join."""
+    from tandem.accounts.models import Membership, OrganisationInvitation
+
+    admin = Membership.objects.filter(
+        organisation=world.engagement.organisation, role="programme_admin"
+    ).first()
+    outsider = Membership.objects.exclude(organisation=world.engagement.organisation).first()
+    return OrganisationInvitation.objects.get_or_create(
+        organisation=world.engagement.organisation,
+        user=outsider.user,
+        state="pending",
+        defaults={"invited_by": admin.user},
+    )[0]
+
+
+# Routes whose arguments sit in allauth's regular expressions or outer includes.
+ALLAUTH_KWARGS: dict[str, dict[str, object]] = {
+    "account_confirm_email": {"key": "not-a-key"},
+    "account_reset_password_from_key": {"uidb36": "1", "key": "not-a-key"},
+    "mfa_edit_webauthn": {"pk": 999999},
+    "mfa_remove_webauthn": {"pk": 999999},
+    "openid_connect_login": {"provider_id": "org-made-up"},
+    "openid_connect_callback": {"provider_id": "org-made-up"},
+}
+
+
 def _url(name: str, obj_key: str | None, world) -> str:
+    if name in ALLAUTH_KWARGS:
+        return reverse(name, kwargs=ALLAUTH_KWARGS[name])
     pattern = named_routes()[name]
     converters = pattern.pattern.converters
     kwargs: dict[str, object] = {}
@@ -301,6 +389,7 @@ def _url(name: str, obj_key: str | None, world) -> str:
             "programme": world.engagement.programme_id,
             "proposal": _proposal(world).pk,
             "token": _coach_token(world).pk,
+            "join_invitation": _join_invitation(world).pk,
         }[obj_key]
     if "slug" in converters:
         kwargs["slug"] = world.engagement.organisation.slug
@@ -375,10 +464,10 @@ def test_route_outcome_for_role(name, role, shared, db):
     expected = outcomes[role]
     if expected == LOGIN:
         assert response.status_code == 302
-        assert response["Location"].startswith(reverse("login"))
+        assert response["Location"].startswith(reverse("account_login"))
     elif expected == OK:
         assert response.status_code in {200, 302, 422}, response.status_code
         if response.status_code == 302:
-            assert not response["Location"].startswith(reverse("login"))
+            assert not response["Location"].startswith(reverse("account_login"))
     else:
         assert response.status_code == expected

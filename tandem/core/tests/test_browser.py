@@ -60,9 +60,9 @@ def _sign_in(browser, live_server, user):
     page = context.new_page()
     page.set_default_timeout(10_000)
     page.goto(f"{live_server.url}/login/")
-    page.fill("#id_username", user.email)
+    page.fill("#id_login", user.email)
     page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
+    page.click("button.primary[type=submit]")
     page.wait_for_url(f"{live_server.url}/")
     return page
 

@@ -230,18 +230,22 @@ def test_programme_admin_sees_engagements_of_their_organisation_only(
 
 def test_login_page_and_sign_in(coach):
     client = Client()
-    assert client.get(reverse("login")).status_code == 200
+    old = client.get(reverse("login") + "?next=/programmes/")  # the old address still leads in
+    assert old["Location"] == reverse("account_login") + "?next=/programmes/"
+    assert client.get(reverse("account_login")).status_code == 200
     response = client.post(
-        reverse("login"), {"username": coach.email, "password": "correct horse battery staple"}
+        reverse("account_login"),
+        {"login": coach.email, "password": "correct horse battery staple"},
     )
     assert response.status_code == 302
-    bad = Client().post(reverse("login"), {"username": coach.email, "password": "nope"})
+    assert response["Location"] == reverse("home")
+    bad = Client().post(reverse("account_login"), {"login": coach.email, "password": "nope"})
     assert bad.status_code == 200
-    assert "enter a correct email" in bad.content.decode().lower()
+    assert "email and password do not match" in bad.content.decode().lower()
 
 
 def test_static_assets_are_served_by_the_app(client):
-    page = client.get(reverse("login")).content.decode()
+    page = client.get(reverse("account_login")).content.decode()
     assert "htmx" in page and "app.css" in page
     assert "//cdn" not in page and "https://" not in page
 
@@ -290,7 +294,7 @@ def test_a_form_posted_when_signed_out_comes_back_to_its_page_after_sign_in(enga
         HTTP_REFERER=f"http://testserver{page}",
     )
     assert response.status_code == 302
-    assert response["Location"] == f"/login/?next={page.replace('/', '%2F')}"
+    assert response["Location"] == f"/accounts/login/?next={page.replace('/', '%2F')}"
 
 
 def test_a_page_out_of_date_for_csrf_says_what_to_do(coach):
@@ -306,4 +310,5 @@ def test_signing_out_lands_on_a_plain_sign_in_page(engagement, coach):
     client.force_login(coach)
     page = f"http://testserver/engagements/{engagement.pk}/"
     response = client.post(reverse("logout"), HTTP_REFERER=page)
-    assert response["Location"] == reverse("login")  # not the last person's page as "next"
+    # Not the last person's page as "next".
+    assert response["Location"] == reverse("account_login")

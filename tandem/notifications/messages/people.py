@@ -174,3 +174,28 @@ def choose_coach(notification: Notification) -> Message | None:
             secret_link=set_password_link(recipient, base_url=settings.SITE_URL),
         )
     return Message(subject="Choose your coach", body=body, link=page)
+
+
+@builds(Kind.JOIN_INVITATION)
+def join_invitation(notification: Notification) -> Message | None:
+    from tandem.accounts.models import OrganisationInvitation
+
+    if notification.about is None:
+        return None
+    invitation = (
+        OrganisationInvitation.objects.filter(
+            pk=notification.about, state=OrganisationInvitation.State.PENDING
+        )
+        .select_related("organisation", "invited_by")
+        .first()
+    )
+    if invitation is None:
+        return None  # answered meanwhile
+    who = invitation.invited_by or "A programme admin"
+    return Message(
+        subject=f"Join {invitation.organisation.name} on {settings.SITE_NAME}?",
+        body=f"{who} of {invitation.organisation.name} asks you to join it on "
+        f"{settings.SITE_NAME}. Nothing changes unless you accept; until then they see "
+        "nothing of yours. Accept or decline here:",
+        link=reverse("invitation_detail", args=[invitation.pk]),
+    )

@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
 from tandem.accounts.emails import account_emails_send
+from tandem.accounts.invitations import invitation_ask
 from tandem.accounts.models import CoachProfile, Membership, Programme, ProgrammeMember, User
 from tandem.core.policy import admin_organisation_ids
 from tandem.engagements.models import Engagement
@@ -127,11 +128,11 @@ def _apply(plan: Plan, *, actor: User, base_url: str) -> ImportResult:
         fresh = {u.email: u for u in User.objects.filter(email__in=list(fresh))}
     by_email.update(fresh)
 
-    joining = [by_email[e] for e in sorted(plan.new_people)]
+    # Someone with an account elsewhere is asked, not added: their places wait in the
+    # invitation until they accept (accounts.invitations). Everyone else joins now.
+    elsewhere = {e for e in plan.new_people if e not in fresh}
+    joining = [by_email[e] for e in sorted(plan.new_people - elsewhere)]
     Membership.objects.bulk_create([Membership(user=u, organisation=organisation) for u in joining])
-    reawakened = [u.pk for u in joining if not u.is_active]
-    if reawakened:  # deactivated everywhere else; active again now they belong here
-        User.objects.filter(pk__in=reawakened).update(is_active=True)
 
     places = [_place(r, programme, by_email, actor) for r in rows]
     places += [
@@ -140,7 +141,30 @@ def _apply(plan: Plan, *, actor: User, base_url: str) -> ImportResult:
         )
         for email in sorted(plan.implied_sponsors)
     ]
+    waiting = [p for p in places if p.user.email in elsewhere]
+    places = [p for p in places if p.user.email not in elsewhere]
+    for p in places:  # a sponsor who is only invited is not linked until they accept
+        if p.sponsor is not None and p.sponsor.email in elsewhere:
+            p.sponsor = None
     ProgrammeMember.objects.bulk_create(places)
+    for email in sorted(elsewhere):
+        invitation_ask(
+            actor=actor,
+            organisation=organisation,
+            user=by_email[email],
+            name_given=next((r.row.name for r in rows if r.email == email), ""),
+            places=[
+                {
+                    "programme": str(programme.pk),
+                    "role": p.role,
+                    "sponsor": str(p.sponsor.pk) if p.sponsor else None,
+                    "cohort": p.cohort,
+                    "took_training": p.took_training,
+                }
+                for p in waiting
+                if p.user.email == email
+            ],
+        )
 
     coaches = {by_email[r.email].pk for r in rows if r.role == Role.COACH}
     if coaches:
@@ -151,7 +175,7 @@ def _apply(plan: Plan, *, actor: User, base_url: str) -> ImportResult:
             [CoachProfile(user_id=pk) for pk in sorted(coaches - has_profile)]
         )
 
-    told = {p.user.pk for p in places}
+    told = {p.user.pk for p in places} | {by_email[e].pk for e in elsewhere}
     account_emails_send(
         users=[p.user for p in places],
         organisation=organisation,

@@ -49,9 +49,9 @@ def _choose_password(browser, live_server, email: str):  # noqa: F811
     page.get_by_role("button", name="Save password").click()
     page.wait_for_selector("text=Password saved")
     page.goto(f"{live_server.url}/login/")
-    page.fill("#id_username", email)
+    page.fill("#id_login", email)
     page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
+    page.click("button.primary[type=submit]")
     page.wait_for_url(f"{live_server.url}/")
     return page
 

@@ -9,7 +9,9 @@ import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from conftest import UserFactory, member
 from tandem.accounts.models import CoachProfile, Membership, ProgrammeMember, User
@@ -310,19 +312,36 @@ def test_an_archived_programme_takes_nobody(programme_admin, programme):
         run_import(programme_admin, programme, HEADER + "Ana,ana@example.org,coachee,,,\n")
 
 
-def test_someone_with_an_account_elsewhere_joins_without_a_new_password(
+def test_someone_with_an_account_elsewhere_is_asked_and_joins_only_on_acceptance(
     programme_admin, programme, outsider, django_capture_on_commit_callbacks
 ):
+    from tandem.accounts.models import OrganisationInvitation, ProgrammeMember
+
     plan = preview(programme_admin, programme, HEADER + f"Otto,{outsider.email},coach,,,\n")
     # The preview does not tell this organisation's admin about other organisations.
     assert plan.rows[0].notes == [] and not plan.rows[0].in_organisation
     with django_capture_on_commit_callbacks(execute=True):
-        run_import(programme_admin, programme, HEADER + f"Otto,{outsider.email},coach,,,\n")
+        result = run_import(
+            programme_admin, programme, HEADER + f"Otto,{outsider.email},coach,,,\n"
+        )
+    assert result.new_people == 1  # counted like anyone new: the admin learns nothing more
+    assert not Membership.objects.filter(
+        user=outsider, organisation=programme.organisation
+    ).exists()
+    assert not ProgrammeMember.objects.filter(user=outsider).exists()
+    (email,) = mail.outbox
+    assert email.to == [outsider.email]
+    assert "/password/set/" not in email.body and "Nothing changes unless you accept" in email.body
+
+    invitation = OrganisationInvitation.objects.get(user=outsider)
+    client = Client()
+    client.force_login(outsider)
+    assert programme.organisation.name in client.get(reverse("inbox")).content.decode()
+    client.post(reverse("invitation_answer", args=[invitation.pk]), {"answer": "accept"})
     outsider.refresh_from_db()
     assert outsider.full_name == "Otto Outsider"  # their own name is kept
     assert Membership.objects.filter(user=outsider, organisation=programme.organisation).exists()
-    (email,) = mail.outbox
-    assert "/password/set/" not in email.body and "added you to" in email.body
+    assert ProgrammeMember.objects.filter(user=outsider, programme=programme, role="coach").exists()
 
 
 def test_emails_carry_no_coaching_content(

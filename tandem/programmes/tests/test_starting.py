@@ -205,7 +205,7 @@ def test_sign_up_with_a_taken_address_says_to_sign_in(coach):
 @override_settings(OPEN_SIGNUP=False)
 def test_sign_up_is_closed_by_default_in_production(db):
     assert Client().get(reverse("sign_up")).status_code == 404
-    assert "Open your own practice" not in Client().get(reverse("login")).content.decode()
+    assert "Open your own practice" not in Client().get(reverse("account_login")).content.decode()
 
 
 @override_settings(OPEN_SIGNUP=True)
