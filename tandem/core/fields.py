@@ -71,3 +71,11 @@ class EncryptedTextField(models.TextField):
             f"{self.name} is encrypted: it cannot be filtered on or written with update(); "
             "save the model instance instead."
         )
+
+
+def confidential_field_names(model: type[models.Model]) -> list[str]:
+    """Every field of ``model`` holding confidential content: its encrypted fields, and the
+    plain ones it names in ``confidential_fields`` (behavioural targets are plain text, since
+    the sponsor reads them after sign-off, yet nobody outside the engagement may)."""
+    encrypted = [f.name for f in model._meta.get_fields() if isinstance(f, EncryptedTextField)]
+    return [*encrypted, *getattr(model, "confidential_fields", ())]
