@@ -44,7 +44,7 @@ from tandem.coaching_sessions.selectors import (
     topic_get_for,
 )
 from tandem.core.forms import run_service, run_service_or_flash, service_ok
-from tandem.core.http import AuthedRequest
+from tandem.core.http import AuthedRequest, uuid_or_none
 from tandem.core.policy import Perm, engagement_can
 from tandem.engagements.selectors import engagement_get_for
 
@@ -451,7 +451,7 @@ def topic_revisit(request: AuthedRequest, pk: str) -> HttpResponse:
 @require_POST
 def session_action_add(request: AuthedRequest, pk: str) -> HttpResponse:
     session = session_get_for(user=request.user, pk=pk, perm=Perm.EDIT_SESSION_CONTENT)
-    topic_id = request.POST.get("topic_id")
+    topic_id = uuid_or_none(request.POST.get("topic_id"))
     topic = topic_get_for(user=request.user, pk=topic_id) if topic_id else None
     if topic is not None and topic.session_id != session.pk:
         topic = None
