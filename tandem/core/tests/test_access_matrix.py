@@ -172,6 +172,8 @@ EXPECTED: dict[str, tuple[str, str | None, dict[str, object]]] = {
     "comment_review": ("POST", "comment", allow("coach")),
     # A rater's link needs no account; a made-up token is refused for everyone alike.
     "rater_answer": ("GET", None, {role: HIDDEN for role in ROLES}),
+    # The token-free address a link is exchanged for: only in the browser that opened it.
+    "rater_session": ("GET", None, {role: HIDDEN for role in ROLES}),
     # A reflection is the author's; the coach reads it once shared. Others learn nothing.
     "reflection_edit": (
         "GET",
@@ -258,6 +260,8 @@ def _url(name: str, obj_key: str | None, world) -> str:
         kwargs.update(uidb64="MQ", token="not-a-token")
     if "token" in converters and "uidb64" not in converters:
         kwargs["token"] = "not-a-real-token"
+    if "slot" in converters:
+        kwargs["slot"] = "not-a-slot"
     if "kind" in converters:
         kwargs["kind"] = "midpoint"
     if "member_pk" in converters:
