@@ -137,3 +137,36 @@ def cast(coach, coachee, sponsor, programme_admin, outsider) -> dict[str, User |
         "sponsor": sponsor,
         "programme_admin": programme_admin,
     }
+
+
+@pytest.fixture(autouse=True)
+def no_csp_violations(request):
+    """Every browser test also checks the Content-Security-Policy: any violation the browser
+    reports on any page it opened fails the test (the app has no inline script or style)."""
+    if request.node.get_closest_marker("browser") is None:
+        yield
+        return
+    from playwright.sync_api import Browser, BrowserContext
+
+    violations: list[str] = []
+
+    def watch(page):
+        def on_console(message):
+            if "Content Security Policy" in message.text or "Content-Security-Policy" in (
+                message.text
+            ):
+                violations.append(f"{page.url}: {message.text}")
+
+        page.on("console", on_console)
+        return page
+
+    original_context_page = BrowserContext.new_page
+    original_browser_page = Browser.new_page
+    BrowserContext.new_page = lambda self, *a, **k: watch(original_context_page(self, *a, **k))
+    Browser.new_page = lambda self, *a, **k: watch(original_browser_page(self, *a, **k))
+    try:
+        yield violations
+    finally:
+        BrowserContext.new_page = original_context_page
+        Browser.new_page = original_browser_page
+    assert violations == [], "\n".join(violations)

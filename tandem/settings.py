@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "csp",  # perimeter: the {% csp_nonce %} context and django-csp's own checks
     "django_tasks",
     "django_tasks_db",
     "ninja",  # its templates and static files: the API docs are served from here, no CDN
@@ -82,6 +83,10 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Perimeter: the CSP and Permissions-Policy headers; no-store on signed-in pages.
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
+    "tandem.core.middleware.NoStoreMiddleware",
     "tandem.core.middleware.SignedOutMiddleware",
     "tandem.core.middleware.TimeZoneMiddleware",
     "tandem.privacy.audit.audit_middleware",
@@ -139,8 +144,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 
 # The cache: Redis when REDIS_URL is set (shared by every worker: use it with more than one),
-# else the database (see the Accounts block below: rate limits must be shared). Frozen things (released 360 reports) and what every request
-# reads (a person's memberships) are kept here and dropped when they change.
+# else the database (see the Accounts block below: rate limits must be shared). Frozen things
+# (released 360 reports) and what every request reads (a person's memberships) are kept here
+# and dropped when they change.
 if os.environ.get("REDIS_URL"):
     CACHES = {
         "default": {
@@ -238,12 +244,32 @@ EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
 OPEN_SIGNUP = env_bool("OPEN_SIGNUP", DEBUG)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "tandem@localhost")
 
+# --- Perimeter: secure production defaults (issue 10; docs/deploy/README.md) ---------------
+# With DEBUG off and only SECRET_KEY, TANDEM_ENCRYPTION_KEYS, ALLOWED_HOSTS and the email
+# settings given, `manage.py check --deploy` is clean. Each default can be changed from the
+# environment, e.g. behind a proxy that terminates TLS:
+#   SECURE_PROXY_SSL_HEADER=HTTP_X_FORWARDED_PROTO,https  (only if the proxy sets that header)
+# The test suite talks plain HTTP to the test client, so it does not redirect to HTTPS.
+_PRODUCTION = not (DEBUG or TESTING)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", _PRODUCTION)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31_536_000)  # a year
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
+_proxy_header = env_list("SECURE_PROXY_SSL_HEADER")
+if _proxy_header:
+    SECURE_PROXY_SSL_HEADER = (
+        _proxy_header[0],
+        _proxy_header[1] if len(_proxy_header) > 1 else "https",
+    )
+# The health check answers the load balancer over plain HTTP inside the network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz/$"]
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 
 # --- Accounts: sign-in, MFA, SSO, throttling, passwords, sessions (django-allauth) ----------
 # One block, so the accounts work and other settings edits merge apart. See docs/accounts.md.
@@ -351,9 +377,63 @@ SESSION_COOKIE_AGE = env_int("SESSION_IDLE_SECONDS", 2 * 60 * 60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 # --- end of accounts ---------------------------------------------------------------------
 
+# Content-Security-Policy (django-csp 4): everything from this site, no inline script or
+# style, no plugins, no framing, forms post only here. Pages needing an exception use a nonce.
+_CSP_REPORT_ONLY = env_bool("CSP_REPORT_ONLY", False)  # env name only: try a change first
+_csp = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    }
+}
+if _CSP_REPORT_ONLY:
+    CONTENT_SECURITY_POLICY_REPORT_ONLY = _csp
+else:
+    CONTENT_SECURITY_POLICY = _csp
+# Nothing in Tandem needs the browser's powerful features.
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    feature: []
+    for feature in (
+        "accelerometer", "camera", "display-capture", "geolocation", "gyroscope",
+        "magnetometer", "microphone", "payment", "usb", "interest-cohort",
+    )
+}  # fmt: skip
+
+# Rate limits (the rater link) count in the shared cache (CACHES, in the Accounts block).
+# Opening rater links: so many per address per window (tandem.core.ratelimit).
+RATER_LINK_RATE = (env_int("RATER_LINK_RATE_COUNT", 30), env_int("RATER_LINK_RATE_SECONDS", 600))
+# Behind a proxy, the header carrying the visitor's address (e.g. HTTP_X_FORWARDED_FOR).
+CLIENT_IP_HEADER = os.environ.get("CLIENT_IP_HEADER", "")
+
+# Long non-ASCII text (a reflection in Greek is 2 bytes a character) must reach the form,
+# which then says what is too long, instead of Django's bare "Bad Request (400)". Uploads
+# (transcripts) are streamed to disk and capped by their own form.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 10 * 1024 * 1024)
+
+# One-time links (rater links, password set-up) never reach a log line: every handler drops
+# them (tandem.core.logs). Gunicorn's access log does the same with docs/deploy/gunicorn.conf.py.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"secrets": {"()": "tandem.core.logs.RedactSecrets"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["secrets"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    "loggers": {
+        # Django's request loggers log the path of every 4xx/5xx ("Not Found: /r/<token>/").
+        "django": {
+            "handlers": ["console"],
+            "level": os.environ.get("LOG_LEVEL", "WARNING"),
+            "propagate": False,
+        },
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
 }
+# --- end perimeter ------------------------------------------------------------------------

@@ -30,7 +30,7 @@ from tandem.accounts.selectors import (
     organisation_get_for_admin,
 )
 from tandem.core.forms import run_service, run_service_or_flash
-from tandem.core.http import AuthedRequest
+from tandem.core.http import AuthedRequest, search_text
 from tandem.programmes.people.selectors import engagements_needing_a_coach, engagements_of_person
 
 
@@ -67,7 +67,7 @@ def people(request: AuthedRequest, slug: str) -> HttpResponse:
             "organisation": organisation,
             "members": members_page(
                 organisation=organisation,
-                query=request.GET.get("q", ""),
+                query=search_text(request.GET.get("q", "")),
                 status=request.GET.get("status", ""),
                 page=request.GET.get("page"),
             ),

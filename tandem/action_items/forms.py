@@ -1,11 +1,12 @@
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django import forms
 
 from tandem.action_items.models import ActionItem, CheckIn
-from tandem.core.forms import DateInput, VersionField
+from tandem.core.forms import LONG_TEXT_MAX, DateInput, VersionField
 from tandem.engagements.models import BehaviouralTarget, Engagement
 
 
@@ -65,11 +66,15 @@ class ReflectionForm(forms.Form):
     target = forms.ModelChoiceField(
         queryset=BehaviouralTarget.objects.none(), required=False, label="Linked target"
     )
-    situation = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}))
-    what_i_did = forms.CharField(label="What I did", widget=forms.Textarea(attrs={"rows": 2}))
-    what_happened = forms.CharField(label="What happened", widget=forms.Textarea(attrs={"rows": 2}))
+    situation = forms.CharField(max_length=LONG_TEXT_MAX, widget=forms.Textarea(attrs={"rows": 2}))
+    what_i_did = forms.CharField(
+        label="What I did", max_length=LONG_TEXT_MAX, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    what_happened = forms.CharField(
+        label="What happened", max_length=LONG_TEXT_MAX, widget=forms.Textarea(attrs={"rows": 2})
+    )
     what_i_learned = forms.CharField(
-        label="What I learned", widget=forms.Textarea(attrs={"rows": 2})
+        label="What I learned", max_length=LONG_TEXT_MAX, widget=forms.Textarea(attrs={"rows": 2})
     )
     share_with_coach = forms.BooleanField(
         required=False,
@@ -77,6 +82,8 @@ class ReflectionForm(forms.Form):
         help_text="Otherwise only you can read it.",
     )
     version = VersionField()
+    # A new one with every blank form: sending the same form twice makes one reflection.
+    form_token = forms.UUIDField(widget=forms.HiddenInput, required=False, initial=uuid.uuid4)
 
     def __init__(self, *args: Any, engagement: Engagement, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

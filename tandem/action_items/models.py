@@ -100,9 +100,17 @@ class Reflection(VersionedModel):
     what_i_learned = EncryptedTextField()
     shared_with_coach = models.BooleanField(default=False)
     shared_at = models.DateTimeField(null=True, blank=True)
+    # The token of the form that created it: a submit sent twice (a double click, a retry,
+    # five tabs) makes one reflection, not five.
+    form_token = models.UUIDField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["author", "form_token"], name="reflection_created_once_per_form"
+            )
+        ]
 
     def __str__(self) -> str:
         return "Reflection"

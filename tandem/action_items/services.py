@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from uuid import UUID
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from tandem.accounts.models import User
@@ -172,9 +173,17 @@ def reflection_create(
     what_i_learned: str,
     target: BehaviouralTarget | None = None,
     share_with_coach: bool = False,
+    form_token: UUID | None = None,
 ) -> Reflection:
+    """Write a reflection. With the ``form_token`` of the page's form, sending the same form
+    again returns the reflection it already made (concurrent sends included: the database's
+    unique constraint decides which one wins)."""
     engagement_require(actor, Perm.WRITE_REFLECTIONS, engagement)
     _check_target(engagement, target)
+    if form_token is not None:
+        already = Reflection.objects.filter(author=actor, form_token=form_token).first()
+        if already is not None:
+            return already
     reflection = Reflection(
         engagement=engagement,
         author=actor,
@@ -185,8 +194,19 @@ def reflection_create(
         what_i_learned=what_i_learned.strip(),
         shared_with_coach=share_with_coach,
         shared_at=timezone.now() if share_with_coach else None,
+        form_token=form_token,
     )
-    validated_save(reflection)
+    try:
+        with transaction.atomic():
+            validated_save(reflection)
+    except IntegrityError:  # the same form, sent at the same moment, won
+        return Reflection.objects.get(author=actor, form_token=form_token)
+    except ValidationError as exc:
+        if form_token is not None and "__all__" in getattr(exc, "error_dict", {}):
+            existing = Reflection.objects.filter(author=actor, form_token=form_token).first()
+            if existing is not None:
+                return existing
+        raise
     if share_with_coach:
         events.reflection_shared(reflection)
     return reflection

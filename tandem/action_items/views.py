@@ -126,6 +126,7 @@ def reflection_list(request: AuthedRequest, pk: str) -> HttpResponse:
                 what_happened=data["what_happened"],
                 what_i_learned=data["what_i_learned"],
                 share_with_coach=data["share_with_coach"],
+                form_token=data.get("form_token"),
             ),
         )
         if created is not None:

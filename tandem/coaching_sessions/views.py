@@ -23,7 +23,7 @@ from tandem.coaching_sessions.grow_views import save_grow_sent_along
 from tandem.coaching_sessions.selectors import private_note_for, session_get_for, topic_get_for
 from tandem.coaching_sessions.session_page import card_response, session_page
 from tandem.core.forms import run_service, run_service_or_flash, service_ok
-from tandem.core.http import AuthedRequest
+from tandem.core.http import AuthedRequest, uuid_or_none
 from tandem.core.policy import Perm, engagement_can
 from tandem.privacy.audit import Kind as ReadKind
 from tandem.privacy.audit import record_read
@@ -76,7 +76,7 @@ def topic_remove(request: AuthedRequest, pk: str) -> HttpResponse:
 @require_POST
 def session_action_add(request: AuthedRequest, pk: str) -> HttpResponse:
     session = session_get_for(user=request.user, pk=pk, perm=Perm.EDIT_SESSION_CONTENT)
-    topic_id = request.POST.get("topic_id")
+    topic_id = uuid_or_none(request.POST.get("topic_id"))
     topic = topic_get_for(user=request.user, pk=topic_id) if topic_id else None
     if topic is not None and topic.session_id != session.pk:
         topic = None

@@ -209,3 +209,11 @@ def _opens(value: str, aad: bytes) -> bool:
     except (crypto.DecryptionError, ValueError):
         return False
     return True
+
+
+def confidential_field_names(model: type[models.Model]) -> list[str]:
+    """Every field of ``model`` holding confidential content: its encrypted fields, and the
+    plain ones it names in ``confidential_fields`` (behavioural targets are plain text, since
+    the sponsor reads them after sign-off, yet nobody outside the engagement may)."""
+    encrypted = [f.name for f in model._meta.get_fields() if isinstance(f, EncryptedTextField)]
+    return [*encrypted, *getattr(model, "confidential_fields", ())]

@@ -43,6 +43,11 @@ def run_service_or_flash(request: HttpRequest, call: Callable[[], T]) -> T | Non
         return None
 
 
+# Free text typed into a form: long enough for anything a person writes in one go (about
+# three pages), short enough that nobody stores megabytes through a text box.
+LONG_TEXT_MAX = 10_000
+
+
 class VersionField(forms.IntegerField):
     """The row version the form was rendered with, for stale-edit detection."""
 

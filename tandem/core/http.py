@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
+from uuid import UUID
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -43,3 +44,17 @@ def render_block(
     with request_context.bind_template(template):
         request_context.update(context)
         return SafeString(node.render(request_context))
+
+
+def uuid_or_none(value: str | None) -> UUID | None:
+    """An id sent by a page, or None if it is not one (PostgreSQL refuses a NUL byte in a
+    query with an error; a made-up id should simply match nothing)."""
+    try:
+        return UUID(str(value)) if value else None
+    except ValueError:
+        return None
+
+
+def search_text(value: str) -> str:
+    """A search box's words, without NUL bytes (PostgreSQL refuses them in a query)."""
+    return value.replace("\x00", "").strip()

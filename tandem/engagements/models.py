@@ -15,6 +15,8 @@ from tandem.feedback import library
 class Engagement(VersionedModel):
     """A coach working with a coachee: a time-bound coaching contract or an ongoing 1:1 series."""
 
+    confidential_fields = ("targets_changes_requested",)  # the sponsor's change note
+
     class Kind(models.TextChoices):
         COACHING = "coaching", "Coaching engagement"
         ONE_ON_ONE = "one_on_one", "Manager 1:1 series"
@@ -149,6 +151,14 @@ class BehaviouralTarget(VersionedModel):
     0 the expected outcome, +1 somewhat more, +2 much more than expected.
     """
 
+    # Confidential to the engagement: left out of Django admin (tandem.core.admin) and
+    # written as canaries by the confidentiality tests.
+    confidential_fields = (
+        "behaviour", "rater_wording", "why_it_matters", "success_indicators",
+        "gas_minus_2", "gas_minus_1", "gas_0", "gas_plus_1", "gas_plus_2",
+    )  # fmt: skip
+    confidential_name = True  # str() is the behaviour
+
     engagement = models.ForeignKey(Engagement, on_delete=models.CASCADE, related_name="targets")
     position = models.PositiveSmallIntegerField(default=0)
     behaviour = EncryptedCharField(
@@ -232,6 +242,8 @@ class Review(BaseModel):
 
 
 class TargetRating(BaseModel):
+    confidential_fields = ("behaviour", "level_text")  # copies of the target's words
+
     class Rater(models.TextChoices):
         COACH = "coach", "Coach"
         COACHEE = "coachee", "Coachee"

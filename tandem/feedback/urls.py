@@ -17,5 +17,6 @@ urlpatterns = [
     path("raters/<uuid:pk>/review/", views.invitation_review, name="invitation_review"),
     path("raters/<uuid:pk>/remove/", views.invitation_remove, name="invitation_remove"),
     path("comments/<uuid:pk>/review/", views.comment_review, name="comment_review"),
+    path("r/s/<str:slot>/", views.rater_session, name="rater_session"),
     path("r/<str:token>/", views.rater_answer, name="rater_answer"),
 ]

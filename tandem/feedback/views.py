@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import base64
+import secrets
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
@@ -14,12 +16,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from tandem.core import crypto
 from tandem.core.forms import run_service, run_service_or_flash, service_ok
 from tandem.core.http import AuthedRequest
 from tandem.core.policy import Perm, engagement_can
+from tandem.core.ratelimit import over_limit
 from tandem.engagements.selectors import engagement_get_for
 from tandem.feedback import services
 from tandem.feedback.forms import CycleForm, DeadlineForm, NominateForm
@@ -384,13 +388,63 @@ def _handle_answers(request: HttpRequest, invitation: Invitation, post_url: str)
     return redirect(post_url)
 
 
+# The emailed link carries a secret. On first use it is swapped for an address that holds
+# none ("slot"), bound to this browser's session, as Django's PasswordResetConfirmView does:
+# the secret leaves the address bar, the history, later Referer headers and access logs.
+RATER_LINKS = "rater_links"
+RATER_SLOTS_KEPT = 10
+
+
+def _link_error(request: HttpRequest, message: str, status: int = 404) -> HttpResponse:
+    return render(request, "feedback/link_error.html", {"message": message}, status=status)
+
+
+@never_cache
 def rater_answer(request: HttpRequest, token: str) -> HttpResponse:
-    """The rater's one-time link: no account, save and resume, submit once."""
+    """The rater's one-time link: checked, then exchanged for a token-free address."""
+    limit, window = settings.RATER_LINK_RATE
+    if over_limit(request, scope="rater_link", limit=limit, window=window):
+        return _link_error(
+            request,
+            f"Too many feedback links were opened from your network in a short time. Wait "
+            f"{window // 60} minutes, then open your link again; anything you saved is kept.",
+            status=429,
+        )
     try:
         invitation = services.invitation_for_token(token)
     except services.RaterLinkError as exc:
-        return render(request, "feedback/link_error.html", {"message": str(exc)}, status=404)
-    return _handle_answers(request, invitation, request.path)
+        return _link_error(request, str(exc))
+    if request.method == "POST":  # a page opened before links were exchanged: keep its answers
+        return _handle_answers(request, invitation, request.path)
+    links: dict[str, str] = request.session.get(RATER_LINKS, {})
+    slot = next((s for s, t in links.items() if t == token), None) or secrets.token_urlsafe(9)
+    links = {s: t for s, t in links.items() if t != token}
+    links = dict(list(links.items())[-(RATER_SLOTS_KEPT - 1) :])
+    links[slot] = token
+    request.session[RATER_LINKS] = links
+    return redirect("rater_session", slot=slot)
+
+
+@never_cache
+def rater_session(request: HttpRequest, slot: str) -> HttpResponse:
+    """The answering page behind a rater link, for the browser that opened the link."""
+    token = request.session.get(RATER_LINKS, {}).get(slot)
+    if token is None:
+        return _link_error(
+            request,
+            "This page only opens from the link in your invitation email, in the browser "
+            "where you opened it. Open the link from the email again.",
+        )
+    try:
+        invitation = services.invitation_for_token(token)
+    except services.RaterLinkError as exc:
+        return _link_error(request, str(exc))
+    response = _handle_answers(request, invitation, request.path)
+    if invitation.completed:
+        links = request.session.get(RATER_LINKS, {})
+        links.pop(slot, None)
+        request.session[RATER_LINKS] = links
+    return response
 
 
 @login_required

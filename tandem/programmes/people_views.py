@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from tandem.accounts.models import Programme
 from tandem.core.forms import add_service_errors, run_service, run_service_or_flash
-from tandem.core.http import AuthedRequest
+from tandem.core.http import AuthedRequest, search_text
 from tandem.programmes.people import selectors, services
 from tandem.programmes.people.csv_file import MAX_ROWS
 from tandem.programmes.people.forms import (
@@ -73,7 +73,7 @@ def programme_people(request: AuthedRequest, pk: str) -> HttpResponse:
             return redirect("programme_people", pk=programme.pk)
     people = selectors.programme_people(
         programme=programme,
-        query=request.GET.get("q", ""),
+        query=search_text(request.GET.get("q", "")),
         role=request.GET.get("role", ""),
         page=request.GET.get("page"),
     )

@@ -20,9 +20,18 @@ class TranscriptAnalysis(BaseModel):
     )
     # Sealed: a file name often says what the conversation was about.
     filename = EncryptedCharField(max_length=255)
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Analysing"  # a large upload, waiting for the worker
+        DONE = "done", "Done"
+        FAILED = "failed", "Could not be read"
+
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DONE)
+    problem = models.TextField(blank=True)  # what to change, when the worker could not read it
     coach_name = models.CharField(max_length=150)
-    coaching_score = models.PositiveSmallIntegerField()
-    result = EncryptedTextField()  # the analysis JSON (without texts unless kept)
+    coaching_score = models.PositiveSmallIntegerField(default=0)
+    result = EncryptedTextField(blank=True)  # the analysis JSON (without texts unless kept)
+    # Kept only when asked, and while a queued upload waits for the worker.
     transcript = EncryptedTextField(blank=True)
     kept = models.BooleanField(default=False)
 

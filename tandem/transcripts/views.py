@@ -45,7 +45,7 @@ def analysis_list(request: AuthedRequest, pk: str) -> HttpResponse:
         upload = form.cleaned_data["file"]
         record = run_service(
             form,
-            lambda: services.transcript_analyse(
+            lambda: services.transcript_upload(
                 actor=request.user,
                 engagement=engagement,
                 filename=upload.name,
@@ -55,7 +55,8 @@ def analysis_list(request: AuthedRequest, pk: str) -> HttpResponse:
             ),
         )
         if record is not None:
-            messages.success(request, "Analysed.")
+            if record.status == record.Status.DONE:
+                messages.success(request, "Analysed.")
             return redirect("analysis_detail", pk=record.pk)
     return render(
         request,
@@ -79,6 +80,14 @@ def analysis_detail(request: AuthedRequest, pk: str) -> HttpResponse:
         owner=record.uploaded_by_id,
         object_id=record.pk,
     )
+    if record.status != record.Status.DONE:
+        # A large upload waiting for the worker: this page reloads itself until it is done.
+        return render(
+            request,
+            "transcripts/analysis_progress.html",
+            {"record": record, "engagement": record.engagement},
+            status=200,
+        )
     result = json.loads(record.result)
     metrics = result["metrics"]
     return render(

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from conftest import OrganisationFactory, UserFactory, member, programme_of
 from tandem.accounts.models import Membership
-from tandem.core.tests.world import build_world
+from tandem.core.tests.world import build_world, canaries_in, write_canaries
 from tandem.engagements.models import Engagement
 
 ROLES = ["anonymous", "outsider", "coachee", "coach", "sponsor", "programme_admin"]
@@ -246,6 +246,8 @@ EXPECTED: dict[str, tuple[str, str | None, dict[str, object]]] = {
     "comment_review": ("POST", "comment", allow("coach")),
     # A rater's link needs no account; a made-up token is refused for everyone alike.
     "rater_answer": ("GET", None, {role: HIDDEN for role in ROLES}),
+    # The token-free address a link is exchanged for: only in the browser that opened it.
+    "rater_session": ("GET", None, {role: HIDDEN for role in ROLES}),
     # A reflection is the author's; the coach reads it once shared. Others learn nothing.
     "reflection_edit": (
         "GET",
@@ -399,6 +401,8 @@ def _url(name: str, obj_key: str | None, world) -> str:
         kwargs.update(uidb64="MQ", token="not-a-token")
     if "token" in converters and "uidb64" not in converters:
         kwargs["token"] = "not-a-real-token"
+    if "slot" in converters:
+        kwargs["slot"] = "not-a-slot"
     if "kind" in converters:
         kwargs["kind"] = "midpoint"
     if "member_pk" in converters:
@@ -471,3 +475,87 @@ def test_route_outcome_for_role(name, role, shared, db):
             assert not response["Location"].startswith(reverse("account_login"))
     else:
         assert response.status_code == expected
+
+
+# --- Writes, htmx and confidential content (issue 10) ----------------------------------------
+# Every route also takes a POST from every role, as a form and as htmx sends it: a role that
+# may not use the route is refused exactly as for the route's own method (an htmx request of
+# someone signed out gets 401, see SignedOutMiddleware), and nothing a route answers to a
+# sponsor or a programme admin carries confidential content (canaries in every confidential
+# field first).
+
+# Read-only routes refuse a POST (405), before or after asking who is there.
+READ_ONLY = {
+    "healthz",
+    "calendar_feed",
+    "password_reset_done",
+    "password_reset_complete",
+    "programme_people_example",
+    "programme_dashboard",
+    "programme_dashboard_csv",
+    "programme_engagements",
+    "programme_engagements_csv",
+}
+WRITE_OK = {200, 204, 302, 422}
+MAY_SEE_NOTHING_CONFIDENTIAL = ("sponsor", "programme_admin")
+
+
+class _Undo(Exception):
+    """Raised to roll a write back, so each role meets the same world."""
+
+
+def _post(client: Client, url: str, *, htmx: bool):
+    headers = {"HX-Request": "true"} if htmx else {}
+    try:
+        with transaction.atomic():
+            response = client.post(url, {}, headers=headers)
+            raise _Undo
+    except _Undo:
+        return response
+
+
+def _check_write(name: str, role: str, expected: object, response, htmx: bool) -> None:
+    where = f"POST {name} as {role}{' (htmx)' if htmx else ''}"
+    if name in READ_ONLY and response.status_code == 405:
+        return
+    if expected == LOGIN:
+        if htmx and name != "logout":
+            assert response.status_code == 401, where
+        else:
+            assert response.status_code == 302, where
+            assert response["Location"].startswith(reverse("login")), where
+    elif expected == OK:
+        assert name not in READ_ONLY, (where, response.status_code)
+        assert response.status_code in WRITE_OK, (where, response.status_code)
+        if response.status_code == 302:
+            assert not response["Location"].startswith(reverse("login")), where
+    else:
+        assert response.status_code == expected, (where, response.status_code)
+
+
+@pytest.mark.parametrize("name", list(EXPECTED))
+def test_every_route_takes_writes_per_role_and_leaks_nothing(name, engagement, cast):
+    world = build_world(engagement)
+    write_canaries(world)
+    method, obj_key, outcomes = EXPECTED[name]
+    url = _url(name, obj_key, world)
+    for role in ROLES:
+        client = Client()
+        if cast[role] is not None:
+            client.force_login(cast[role])
+        for htmx in (False, True):
+            response = _post(client, url, htmx=htmx)
+            _check_write(name, role, outcomes[role], response, htmx)
+            if role in MAY_SEE_NOTHING_CONFIDENTIAL and response.status_code == 200:
+                assert canaries_in(response.content) == [], f"POST {name} as {role}"
+        if method == "GET" and role in MAY_SEE_NOTHING_CONFIDENTIAL:
+            for htmx in (False, True):
+                headers = {"HX-Request": "true"} if htmx else {}
+                response = client.get(url, headers=headers)
+                if response.status_code == 200:
+                    body = (
+                        b"".join(response.streaming_content)
+                        if response.streaming
+                        else response.content
+                    )
+                    assert canaries_in(body) == [], f"GET {name} as {role}"

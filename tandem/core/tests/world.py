@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
+from django.apps import apps
 from django.utils import timezone
 
 from tandem.accounts.models import User
@@ -12,9 +14,16 @@ from tandem.action_items import services as actions
 from tandem.action_items.models import ActionItem, Reflection
 from tandem.action_items.selectors import accountability_pending
 from tandem.coaching_sessions import services as sessions
-from tandem.coaching_sessions.models import AgendaTopic, CoachingSession, GrowOption, PrivateNote
+from tandem.coaching_sessions.models import (
+    AgendaTopic,
+    CoachingSession,
+    GrowOption,
+    PrivateNote,
+    SessionFeedback,
+)
+from tandem.core.fields import confidential_field_names
 from tandem.engagements import services as engagements
-from tandem.engagements.models import BehaviouralTarget, Engagement
+from tandem.engagements.models import BehaviouralTarget, Engagement, SponsorSummary
 from tandem.feedback import services as feedback
 from tandem.feedback.models import Comment, FeedbackCycle, Invitation
 from tandem.transcripts.models import TranscriptAnalysis
@@ -145,3 +154,42 @@ def build_world(engagement: Engagement) -> World:
         comment,
         analysis,
     )
+
+
+CANARY = "zqxcanary"
+
+
+def write_canaries(world: World) -> list[str]:
+    """A distinct canary in every confidential field of every row (tandem.core.fields.
+    confidential_field_names), plus the rows the world lacks (a sponsor summary not yet
+    approved, the coachee's session feedback). Returns the canaries written.
+
+    JSON content (a Big-Five profile, an analysis result, a rater's draft) keeps its
+    structure; those have tests of their own."""
+    engagement = world.engagement
+    SponsorSummary.objects.create(engagement=engagement, text="draft summary")
+    held = engagement.sessions.exclude(pk=world.session.pk).get()
+    SessionFeedback.objects.create(session=held, usefulness=4, word="useful")
+    canaries: list[str] = []
+    for model in apps.get_models():
+        names = confidential_field_names(model)
+        if not names:
+            continue
+        for i, obj in enumerate(model._default_manager.all()):
+            changed = []
+            for name in names:
+                value = getattr(obj, name)
+                if isinstance(value, str) and value.lstrip()[:1] in {"{", "["}:
+                    continue
+                canary = f"{CANARY}-{model._meta.model_name}-{name}-{i}"
+                setattr(obj, name, canary)
+                changed.append(name)
+                canaries.append(canary)
+            if changed:
+                obj.save(update_fields=changed)
+    return canaries
+
+
+def canaries_in(content: bytes | str) -> list[str]:
+    text = content.decode() if isinstance(content, bytes) else content
+    return sorted(set(re.findall(rf"{CANARY}-[\w-]+", text)))

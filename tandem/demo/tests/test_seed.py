@@ -133,7 +133,7 @@ def test_seed_demo_prints_working_rater_links_and_no_email_dump(settings, capsys
     links = re.findall(r"http://\S+(/r/\S+/)", out.getvalue())
     assert len(links) == 3  # the open pulse's raters who have not submitted yet
     assert "Subject:" not in capsys.readouterr().out  # the console mail backend stayed quiet
-    assert Client().get(links[0]).status_code == 200
+    assert Client().get(links[0], follow=True).status_code == 200
 
 
 def test_seed_demo_reset_rebuilds(db):

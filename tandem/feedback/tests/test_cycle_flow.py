@@ -70,16 +70,25 @@ def test_manager_is_told_when_shown_alone(
 
 
 def test_a_rater_saves_resumes_and_submits_once(open_cycle):
-    link = _links()["pat@example.org"]
+    emailed = _links()["pat@example.org"]
+    token = emailed.split("/")[2]
     client = Client()
-    page = client.get(link)
+    # The emailed link is exchanged for an address without its secret, for this browser.
+    exchanged = client.get(emailed)
+    assert exchanged.status_code == 302
+    link = exchanged["Location"]
+    assert token not in link and link.startswith("/r/s/")
+    assert Client().get(link).status_code == 404  # another browser: the address means nothing
+    page = client.get(link, follow=True)
     assert page.status_code == 200
+    assert token not in page.content.decode()
+    assert f'action="{link}"' in page.content.decode()
     assert "Hands over whole outcomes" in page.content.decode()
     # Targets are asked about the coachee, not in the coachee's own first person.
     assert TARGET["behaviour"] not in page.content.decode()
     keys = services.questionnaire_item_keys(open_cycle.questionnaire)
     client.post(link, {keys[0]: "5", keys[1]: "na", "comment": "Half done", "action": "save"})
-    resumed = client.get(link).content.decode()
+    resumed = client.get(emailed, follow=True).content.decode()
     assert f'name="{keys[0]}" value="5" checked' in resumed and "Half done" in resumed
     assert not Response.objects.exists()
     incomplete = client.post(link, {keys[0]: "5", "action": "submit"})
@@ -95,9 +104,10 @@ def test_a_rater_saves_resumes_and_submits_once(open_cycle):
     response = Response.objects.get()
     assert response.group == "peer" and response.answers[keys[1]] is None
     assert Comment.objects.get().text == "Great"
-    again = client.get(link)
+    again = client.get(emailed)
     assert again.status_code == 404
     assert "already given your feedback" in again.content.decode()
+    assert client.get(link, follow=True).status_code == 404  # the exchanged address is gone too
     invitation = Invitation.objects.get(email="pat@example.org")
     assert invitation.completed and invitation.draft == "" and invitation.token == ""
 
@@ -110,7 +120,7 @@ def test_forged_and_removed_links_get_a_clear_message(open_cycle, coach):
     services.invitation_remove(
         actor=coach, invitation=Invitation.objects.get(email="dan@example.org")
     )
-    assert "not valid" in client.get(link).content.decode()
+    assert "not valid" in client.get(link, follow=True).content.decode()
 
 
 def test_answers_are_stored_apart_from_who_gave_them(open_cycle):
@@ -147,7 +157,7 @@ def test_an_expired_link_says_so_keeps_the_draft_and_works_again_once_extended(o
     FeedbackCycle.objects.filter(pk=open_cycle.pk).update(
         closes_on=timezone.localdate() - dt.timedelta(days=1)
     )
-    page = client.get(link)
+    page = client.get(link, follow=True)
     assert page.status_code == 404
     assert "The deadline for this feedback was" in page.content.decode()
     refused = client.post(link, {**_all_answers(open_cycle), "action": "submit"})
@@ -167,7 +177,9 @@ def test_an_expired_link_says_so_keeps_the_draft_and_works_again_once_extended(o
     assert response.status_code == 302
     open_cycle.refresh_from_db()
     assert open_cycle.closes_on == new_day and not open_cycle.past_deadline
-    assert "half-way thoughts" in client.get(link).content.decode()  # the draft survived
+    assert (
+        "half-way thoughts" in client.get(link, follow=True).content.decode()
+    )  # the draft survived
 
 
 def test_a_deadline_moves_only_forward_and_only_while_the_cycle_runs(open_cycle, coach, coachee):
@@ -354,7 +366,7 @@ def test_removing_a_rater_moves_no_count_that_says_whether_they_answered(
     with django_capture_on_commit_callbacks(execute=True):
         services.invitation_review(actor=coach, invitation=again, approve=True)
     link = _links()["pat@example.org"]
-    assert "already given your feedback" in Client().get(link).content.decode()
+    assert "already given your feedback" in Client().get(link, follow=True).content.decode()
     assert Response.objects.count() == 1
 
 

@@ -331,7 +331,7 @@ def test_the_round_closes_itself_at_the_end_of_its_deadline_day(open_round, cloc
     assert open_round.status == FeedbackCycle.Status.CLOSED
     assert report.counts["rounds_closed"] == 1
     token = open_round.invitations.filter(completed=False).exclude(token="").first().token
-    page = Client().get(reverse("rater_answer", args=[token])).content.decode()
+    page = Client().get(reverse("rater_answer", args=[token]), follow=True).content.decode()
     assert "has closed" in page
     assert run_tick().counts["rounds_closed"] == 0
 

@@ -94,6 +94,34 @@ def _match_speaker(coach: str, speakers: dict[str, dict[str, int]], filename: st
     )
 
 
+# The work is bounded before it starts: coach detection and the per-speaker figures grow with
+# speakers × utterances, and a 1.9 MB file of 60,000 one-line speakers held a worker for
+# 30 s. A coaching conversation has two speakers; a team meeting a dozen; three hours of talk
+# fewer than 5,000 turns.
+MAX_SPEAKERS = 20
+MAX_UTTERANCES = 5_000
+
+
+def check_bounds(utterances: list[Utterance], filename: str) -> None:
+    speakers = {u.speaker for u in utterances}
+    if len(speakers) > MAX_SPEAKERS:
+        raise TranscriptError(
+            filename,
+            None,
+            f"it has {len(speakers):,} different speakers; the analyser reads conversations of "
+            f"up to {MAX_SPEAKERS} people (a coaching conversation has two). Is this a "
+            "meeting transcript with a 'Name:' at the start of each turn?",
+        )
+    if len(utterances) > MAX_UTTERANCES:
+        raise TranscriptError(
+            filename,
+            None,
+            f"it has {len(utterances):,} turns; the analyser reads conversations of up to "
+            f"{MAX_UTTERANCES:,} turns (about three hours). Split the transcript and upload "
+            "each part.",
+        )
+
+
 def analyse_utterances(
     utterances: list[Utterance],
     *,
@@ -103,6 +131,7 @@ def analyse_utterances(
     quote: bool = True,
 ) -> Analysis:
     """Analyse already-parsed utterances (see :func:`analyse`)."""
+    check_bounds(utterances, filename)
     speakers = _speakers(utterances)
     detected = coach is None
     who = detect_coach(utterances) if coach is None else _match_speaker(coach, speakers, filename)

@@ -46,3 +46,9 @@ document.addEventListener("submit", (event) => {
     form.csrfmiddlewaretoken.value = token;
   }
 }, true);
+
+// A read-only address to copy (the calendar feed): one click selects all of it.
+document.addEventListener("click", (event) => {
+  const field = event.target;
+  if (field instanceof HTMLInputElement && field.classList.contains("copyable")) field.select();
+});
