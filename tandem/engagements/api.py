@@ -10,7 +10,11 @@ from ninja import Query, Router
 from tandem.core.api import ERRORS, Page, PageQuery, paginate
 from tandem.core.http import AuthedRequest
 from tandem.engagements.schemas import EngagementOut
-from tandem.engagements.selectors import engagement_get_for, engagement_list_for
+from tandem.engagements.selectors import (
+    engagement_get_for,
+    engagement_list_for,
+    with_session_counts,
+)
 
 router = Router(tags=["engagements"])
 
@@ -20,7 +24,9 @@ router = Router(tags=["engagements"])
 )
 def engagement_list(request: AuthedRequest, query: Query[PageQuery]) -> Any:
     """Every engagement you have a part in (as coach, coachee, sponsor or programme admin)."""
-    return paginate(engagement_list_for(user=request.user), query)
+    page = paginate(engagement_list_for(user=request.user), query)
+    page["items"] = with_session_counts(list(page["items"]))  # one grouped count for the page
+    return page
 
 
 @router.get(
@@ -30,6 +36,4 @@ def engagement_list(request: AuthedRequest, query: Query[PageQuery]) -> Any:
 )
 def engagement_detail(request: AuthedRequest, engagement_id: UUID) -> Any:
     engagement = engagement_get_for(user=request.user, pk=engagement_id)
-    held = engagement_list_for(user=request.user).filter(pk=engagement.pk).first()
-    engagement.sessions_held = held.sessions_held if held else 0  # type: ignore[attr-defined]
-    return engagement
+    return with_session_counts([engagement])[0]

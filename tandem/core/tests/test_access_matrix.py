@@ -7,12 +7,14 @@ may use it — that is the point.
 from __future__ import annotations
 
 import datetime as dt
+from urllib.parse import urlsplit
 
 import pytest
 from django.db import transaction
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.utils import timezone
+from django.views.generic import RedirectView
 
 from conftest import OrganisationFactory, UserFactory, member, programme_of
 from tandem.accounts.models import Membership
@@ -514,21 +516,33 @@ def _post(client: Client, url: str, *, htmx: bool):
         return response
 
 
+def _allauths_own(url: str) -> bool:
+    """Sign-in, MFA and SSO pages are allauth's, with its own answers to a bare POST (a
+    redirect to sign in, 405 on its read-only pages), tested in tandem/accounts/tests; the old
+    addresses redirect to them. Here they must only never fail or leak."""
+    view = resolve(urlsplit(url).path).func
+    module = getattr(view, "__module__", "") or ""
+    return module.startswith("allauth") or getattr(view, "view_class", None) is RedirectView
+
+
 def _check_write(name: str, role: str, expected: object, response, htmx: bool) -> None:
     where = f"POST {name} as {role}{' (htmx)' if htmx else ''}"
     if name in READ_ONLY and response.status_code == 405:
+        return
+    if _allauths_own(response.wsgi_request.path):
+        assert response.status_code < 500, (where, response.status_code)
         return
     if expected == LOGIN:
         if htmx and name != "logout":
             assert response.status_code == 401, where
         else:
             assert response.status_code == 302, where
-            assert response["Location"].startswith(reverse("login")), where
+            assert response["Location"].startswith(reverse("account_login")), where
     elif expected == OK:
         assert name not in READ_ONLY, (where, response.status_code)
         assert response.status_code in WRITE_OK, (where, response.status_code)
         if response.status_code == 302:
-            assert not response["Location"].startswith(reverse("login")), where
+            assert not response["Location"].startswith(reverse("account_login")), where
     else:
         assert response.status_code == expected, (where, response.status_code)
 

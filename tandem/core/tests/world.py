@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 
 from django.apps import apps
+from django.db.models import JSONField
 from django.utils import timezone
 
 from tandem.accounts.models import User
@@ -21,7 +22,7 @@ from tandem.coaching_sessions.models import (
     PrivateNote,
     SessionFeedback,
 )
-from tandem.core.fields import confidential_field_names
+from tandem.core.fields import EncryptedJSONField, confidential_field_names
 from tandem.engagements import services as engagements
 from tandem.engagements.models import BehaviouralTarget, Engagement, SponsorSummary
 from tandem.feedback import services as feedback
@@ -179,7 +180,9 @@ def write_canaries(world: World) -> list[str]:
             changed = []
             for name in names:
                 value = getattr(obj, name)
-                if isinstance(value, str) and value.lstrip()[:1] in {"{", "["}:
+                if isinstance(model._meta.get_field(name), EncryptedJSONField | JSONField) or (
+                    isinstance(value, str) and value.lstrip()[:1] in {"{", "["}
+                ):
                     continue
                 canary = f"{CANARY}-{model._meta.model_name}-{name}-{i}"
                 setattr(obj, name, canary)
