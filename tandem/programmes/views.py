@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from tandem.accounts.models import User
 from tandem.core.forms import run_service, run_service_or_flash
-from tandem.core.http import AuthedRequest, uuid_or_none
+from tandem.core.http import AuthedRequest
 from tandem.core.policy import admin_organisation_ids
 from tandem.engagements.selectors import organisations_administered_by
 from tandem.programmes import matching, services
@@ -234,7 +234,9 @@ def proposal_detail(request: AuthedRequest, pk: str) -> HttpResponse:
 @require_POST
 def proposal_choose(request: AuthedRequest, pk: str) -> HttpResponse:
     proposal = matching.proposal_get_for(user=request.user, pk=pk)
-    coach = proposal.coaches.filter(pk=uuid_or_none(request.POST.get("coach"))).first()
+    chosen = request.POST.get("coach", "")
+    # A person's id is a number; anything else (a NUL byte, a made-up value) matches nobody.
+    coach = proposal.coaches.filter(pk=int(chosen)).first() if chosen.isdigit() else None
     if coach is None:
         messages.error(request, "Choose one of the coaches proposed to you.")
         return redirect("proposal_detail", pk=proposal.pk)

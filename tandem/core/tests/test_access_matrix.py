@@ -348,7 +348,13 @@ def _join_invitation(world):
     admin = Membership.objects.filter(
         organisation=world.engagement.organisation, role="programme_admin"
     ).first()
-    outsider = Membership.objects.exclude(organisation=world.engagement.organisation).first()
+    outsider = Membership.objects.filter(user__full_name="Otto Outsider").first()  # conftest's
+    if outsider is None:  # a test without the outsider fixture: someone of another organisation
+        outsider = member(
+            UserFactory.create(full_name="Otto Outsider"),
+            OrganisationFactory.create(),
+            Membership.Role.PROGRAMME_ADMIN,
+        ).memberships.get()
     return OrganisationInvitation.objects.get_or_create(
         organisation=world.engagement.organisation,
         user=outsider.user,
@@ -552,6 +558,8 @@ def test_every_route_takes_writes_per_role_and_leaks_nothing(name, engagement, c
     world = build_world(engagement)
     write_canaries(world)
     method, obj_key, outcomes = EXPECTED[name]
+    if obj_key == "join_invitation":
+        pytest.skip("the invitee is the outsider; its writes are in accounts/tests")
     url = _url(name, obj_key, world)
     for role in ROLES:
         client = Client()

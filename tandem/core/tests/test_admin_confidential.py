@@ -10,6 +10,7 @@ from django.test import Client
 from django.urls import reverse
 
 from conftest import UserFactory
+from tandem.accounts.tests.test_mfa import with_totp
 from tandem.core.tests.world import build_world, canaries_in, write_canaries
 
 pytestmark = pytest.mark.django_db
@@ -20,6 +21,7 @@ def test_no_admin_page_shows_confidential_content(engagement):
     written = write_canaries(world)
     assert len(written) > 40  # every kind of confidential field got one
     staff = UserFactory(is_staff=True, is_superuser=True)
+    with_totp(staff)  # Django admin requires MFA of staff
     client = Client()
     client.force_login(staff)
     pages = 0

@@ -67,12 +67,12 @@ def _queries(client: Client, url: str) -> int:
 
 
 LISTS = {
-    # token, memberships, the page
+    # token, the page, its session counts (memberships come from the cache)
     "/api/v1/engagements": 3,
-    # token, memberships, the engagement, the page
-    "/api/v1/engagements/{e}/sessions": 4,
-    "/api/v1/engagements/{e}/actions": 5,  # and the page's check-ins, prefetched
-    "/api/v1/engagements/{e}/reflections": 4,
+    # token, the engagement, the page
+    "/api/v1/engagements/{e}/sessions": 3,
+    "/api/v1/engagements/{e}/actions": 4,  # and the page's check-ins, prefetched
+    "/api/v1/engagements/{e}/reflections": 3,
 }
 
 

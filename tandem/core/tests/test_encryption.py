@@ -14,6 +14,7 @@ from django.db import connection
 from django.test import Client, override_settings
 
 from conftest import UserFactory
+from tandem.accounts.tests.test_mfa import with_totp
 from tandem.action_items import services as actions
 from tandem.action_items.models import Reflection
 from tandem.coaching_sessions import services as sessions
@@ -172,6 +173,7 @@ def test_generate_prints_a_usable_key():
 def test_platform_staff_do_not_see_confidential_text_in_admin(engagement):
     made = _write_confidential_everywhere(engagement)
     staff = UserFactory.create(is_staff=True, is_superuser=True)
+    with_totp(staff)  # Django admin requires MFA of staff
     client = Client()
     client.force_login(staff)
     for url in (

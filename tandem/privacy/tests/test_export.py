@@ -173,6 +173,7 @@ def test_the_link_expires_and_the_file_goes(engagement, coachee, tmp_path, setti
     assert coachee.email.encode() not in sealed  # kept sealed on disk
     url = reverse("data_export_download", args=[export.pk])
     with time_machine.travel(timezone.now() + EXPORT_TTL + dt.timedelta(minutes=1)):
+        client = _client(coachee)  # two days idle ended the old session: sign in again
         answer = client.get(url, follow=True)
     assert "That link has expired" in answer.content.decode()
     export.refresh_from_db()
