@@ -56,7 +56,7 @@ test: install browser-deps pdf-deps
 
 ## test-postgres: the whole suite against PostgreSQL ($(PG_URL))
 test-postgres: install browser-deps pdf-deps
-	DATABASE_URL=$(PG_URL) $(PY) -m pytest
+	DATABASE_URL=$(PG_URL) $(PY) -m pytest -n 2 --dist loadscope
 
 lint: install
 	$(VENV)/bin/ruff check .
