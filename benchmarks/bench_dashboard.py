@@ -31,26 +31,25 @@ import secrets
 import statistics
 import sys
 import time
-import uuid
 from base64 import b64encode
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tandem.settings")
 os.environ["DEBUG"] = "0"
 os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(40))
 os.environ.setdefault("TANDEM_ENCRYPTION_KEYS", "bench:" + b64encode(os.urandom(32)).decode())
 os.environ.setdefault("ALLOWED_HOSTS", "testserver")
+os.environ.setdefault("SECURE_SSL_REDIRECT", "0")  # the test client speaks plain http
 os.environ.setdefault("CONN_MAX_AGE", "600")
 os.environ.setdefault("EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
 BENCH_DIR = Path(os.environ.get("BENCH_DIR", "/tmp"))  # noqa: S108 - a throwaway database
 os.environ.setdefault("DATABASE_URL", f"sqlite:///{BENCH_DIR / 'tandem-bench-dashboard.sqlite3'}")
 
 COHORTS = [f"20{25 + i // 4}-Q{i % 4 + 1}" for i in range(12)]
-COMPETENCIES = ["delegation", "candour", "feedback", "direction"]
-AREAS = ["delegation", "conflict", "feedback", "direction", "influence", "resilience", "priorities"]
 
 
 def setup() -> tuple[str, str]:
@@ -78,6 +77,7 @@ def seed(engagements: int) -> dict[str, object]:
     everything the dashboard and the engagement page read — in bulk INSERTs."""
     from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX as NO_PASSWORD
     from django.utils import timezone
+    from scale_rows import derived_rows
 
     from tandem.accounts.models import Membership, Organisation, Programme, User
     from tandem.coaching_sessions.models import CoachingSession
@@ -133,44 +133,10 @@ def seed(engagements: int) -> dict[str, object]:
     )
     figures, changes, areas, sessions = [], [], [], []
     for i, e in enumerate(made):
-        done = e.status == "completed"
-        held = 8 if done else rng.randint(0, 8)
-        last = now - dt.timedelta(days=rng.randint(1, 60)) if held else None
-        recorded = now - dt.timedelta(days=rng.randint(1, 600), seconds=i)
-        figures.append(
-            EngagementFigures(
-                engagement=e,
-                sessions_held=held,
-                sessions_live=held + (0 if done else rng.randint(0, 4)),
-                sessions_with_action=max(held - rng.randint(0, 2), 0),
-                last_held_at=last,
-                last_held_session=uuid.uuid4() if held else None,
-                feedback_count=held,
-                feedback_sum=sum(rng.randint(3, 5) for _ in range(held)),
-                feedback_first_at=recorded if held else None,
-                raters_asked=rng.randint(6, 12) if held > 1 else 0,
-                raters_answered=rng.randint(4, 6) if held > 1 else 0,
-                targets=3,
-                close_t_score=round(rng.gauss(55, 8), 2) if done else None,
-                close_reviewed_at=recorded if done else None,
-                targets_compared=3 if done else 0,
-                targets_reliable=rng.randint(0, 3) if done else 0,
-                change_released_at=recorded if done else None,
-            )
-        )
-        if done:
-            changes += [
-                CompetencyChange(
-                    engagement=e,
-                    competency=key,
-                    before=round(rng.uniform(2.5, 3.5), 2),
-                    after=round(rng.uniform(3.0, 4.2), 2),
-                    released_at=recorded,
-                )
-                for key in COMPETENCIES
-            ]
-        for area in rng.sample(AREAS, rng.randint(1, 3)):
-            areas.append(EngagementArea(engagement=e, area=area, targets=rng.randint(1, 2)))
+        held, figure, change, area = derived_rows(e, i, rng, now)
+        figures.append(figure)
+        changes += change
+        areas += area
         for s in range(10):
             sessions.append(
                 CoachingSession(

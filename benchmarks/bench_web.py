@@ -40,7 +40,6 @@ import sys
 import tempfile
 import threading
 import time
-import uuid
 from base64 import b64encode
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -48,6 +47,7 @@ from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 PG_URL = os.environ.get("BENCH_WEB_PG_URL", "postgres://postgres@127.0.0.1:5432/tandem_bench_web")
 PORT = int(os.environ.get("BENCH_WEB_PORT", "8716"))
@@ -68,8 +68,6 @@ ENV = {
 os.environ.update(ENV)
 
 COHORTS = [f"20{25 + i // 4}-Q{i % 4 + 1}" for i in range(12)]
-COMPETENCIES = ["delegation", "candour", "feedback", "direction"]
-AREAS = ["delegation", "conflict", "feedback", "direction", "influence", "resilience", "priorities"]
 ITEMS = [f"item{i:02d}" for i in range(20)]
 GROUPS = ["self", "manager", "peer", "peer", "direct_report"]
 PER_COACH = 20  # engagements per coach
@@ -161,12 +159,12 @@ def seed_bulk(world: World, count: int) -> None:
     """Add ``count`` engagements (and all that hangs off them) to the world, in bulk."""
     from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX as NO_PASSWORD
     from django.utils import timezone
+    from scale_rows import COMPETENCIES, derived_rows
 
     from tandem.accounts.models import Membership, User
     from tandem.coaching_sessions.models import CoachingSession
     from tandem.engagements.models import Engagement
     from tandem.feedback.models import FeedbackCycle, Response
-    from tandem.programmes.models import CompetencyChange, EngagementArea, EngagementFigures
 
     rng = random.Random(2026 + world.made)
     now = timezone.now()
@@ -220,44 +218,10 @@ def seed_bulk(world: World, count: int) -> None:
     copy_in(made)
     figures, changes, areas, sessions, cycles = [], [], [], [], []
     for i, e in enumerate(made):
-        done = e.status == "completed"
-        held = 8 if done else rng.randint(0, 8)
-        last = now - dt.timedelta(days=rng.randint(1, 60)) if held else None
-        recorded = now - dt.timedelta(days=rng.randint(1, 600), seconds=i)
-        figures.append(
-            EngagementFigures(
-                engagement=e,
-                sessions_held=held,
-                sessions_live=held + (0 if done else rng.randint(0, 4)),
-                sessions_with_action=max(held - rng.randint(0, 2), 0),
-                last_held_at=last,
-                last_held_session=uuid.uuid4() if held else None,
-                feedback_count=held,
-                feedback_sum=sum(rng.randint(3, 5) for _ in range(held)),
-                feedback_first_at=recorded if held else None,
-                raters_asked=rng.randint(6, 12) if held > 1 else 0,
-                raters_answered=rng.randint(4, 6) if held > 1 else 0,
-                targets=3,
-                close_t_score=round(rng.gauss(55, 8), 2) if done else None,
-                close_reviewed_at=recorded if done else None,
-                targets_compared=3 if done else 0,
-                targets_reliable=rng.randint(0, 3) if done else 0,
-                change_released_at=recorded if done else None,
-            )
-        )
-        if done:
-            changes += [
-                CompetencyChange(
-                    engagement=e,
-                    competency=key,
-                    before=round(rng.uniform(2.5, 3.5), 2),
-                    after=round(rng.uniform(3.0, 4.2), 2),
-                    released_at=recorded,
-                )
-                for key in COMPETENCIES
-            ]
-        for area in rng.sample(AREAS, rng.randint(1, 3)):
-            areas.append(EngagementArea(engagement=e, area=area, targets=rng.randint(1, 2)))
+        held, figure, change, area = derived_rows(e, i, rng, now)
+        figures.append(figure)
+        changes += change
+        areas += area
         for s in range(10):
             sessions.append(
                 CoachingSession(
